@@ -1,6 +1,8 @@
 // A located, YAML-free value tree: how structured options reach code past the loaders.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,5 +26,13 @@ struct Node {
   /// Map lookup; nullptr when absent.
   const Node* get(const std::string& name) const;
 };
+
+/// YAML scalar conversions shared by the loaders and Options (nullopt when the text does not fit).
+/// Booleans: true/false, yes/no, on/off in lower, Capital or UPPER case (as yaml-cpp).
+std::optional<bool> scalar_to_bool(const std::string& text);
+/// Whole decimal integers ("12", "-3", "+4"); no fraction, exponent or unit.
+std::optional<int64_t> scalar_to_int(const std::string& text);
+/// Finite decimal numbers ("1.5", "2e9", "-3"); no unit.
+std::optional<double> scalar_to_double(const std::string& text);
 
 }  // namespace edgesplit::config

@@ -1,1 +1,95 @@
-// placeholder: being written
+// Analytic and profile cost models, and route-based transfer costs shared by every partitioner.
+#include "sim/cost/cost_model.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "sim/config/diagnostics.hpp"
+
+namespace edgesplit::cost {
+
+double CostModel::compute_energy_j(model::LayerId l, int host) const {
+  // Energy above idle: the device draws (busy - idle) extra watts while it computes
+  // (SimGrid's host energy model, linear between idle and all-cores busy).
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  if (!type.power) return 0.0;
+  return (type.power->busy_w - type.power->idle_w) * compute_s(l, host);
+}
+
+double CostModel::send_s(double bytes, int a, int b) const {
+  if (a == b || bytes <= 0) return 0.0;
+  return platform_.route_latency_s(a, b) + bytes / platform_.route_bandwidth_Bps(a, b);
+}
+
+double CostModel::send_energy_j(double bytes, int a, int b) const {
+  if (a == b || bytes <= 0) return 0.0;
+  double energy_j = 0;
+  for (int li : platform_.route(a, b)) {
+    const auto& link = platform_.links.at(static_cast<std::size_t>(li));
+    if (!link.power) continue;
+    // Each link of the route carries the bytes at its own bandwidth at best; the flow runs at the
+    // route's smallest bandwidth, so every link is busy for bytes / bottleneck bandwidth.
+    energy_j += (link.power->busy_w - link.power->idle_w) * bytes / platform_.route_bandwidth_Bps(a, b);
+  }
+  return energy_j;
+}
+
+double AnalyticCost::compute_s(model::LayerId l, int host) const {
+  const auto& layer = graph_.layer(l);
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  double efficiency = 1.0;
+  if (auto it = type.efficiency.find(layer.type); it != type.efficiency.end()) efficiency = it->second;
+  double speed = type.speed_flops;
+  if (type.kind == "cim" && type.macs_per_s > 0) speed = 2.0 * type.macs_per_s;  // flops = 2 x MACs
+  return static_cast<double>(batch_) * layer.flops_per_sample() / (speed * efficiency);
+}
+
+ProfileCost::ProfileCost(const model::Graph& graph, const config::Platform& platform, int batch,
+                         std::string profile_name)
+    : CostModel(graph, platform, batch), profile_name_(std::move(profile_name)) {}
+
+double ProfileCost::compute_s(model::LayerId l, int host) const {
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  const auto& profile = type.profiles.at(profile_name_);
+  // A profile is measured for one micro-batch of profile.batch samples; scale linearly to ours.
+  return profile.time_s.at(l) * static_cast<double>(batch_) / static_cast<double>(profile.batch);
+}
+
+double ProfileCost::compute_energy_j(model::LayerId l, int host) const {
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  const auto& profile = type.profiles.at(profile_name_);
+  if (profile.energy_j.empty()) return CostModel::compute_energy_j(l, host);
+  return profile.energy_j.at(l) * static_cast<double>(batch_) / static_cast<double>(profile.batch);
+}
+
+std::unique_ptr<CostModel> make_cost_model(const config::Scenario& s) {
+  if (s.cost == "analytic") return std::make_unique<AnalyticCost>(s.model, s.platform, s.batch);
+  if (s.cost == "profile") {
+    const std::string& name = s.model.name();
+    for (const auto& host : s.platform.hosts) {
+      const auto& type = s.platform.type_of(host);
+      auto it = type.profiles.find(name);
+      if (it == type.profiles.end()) {
+        throw config::InputError({type.loc, fmt::format("device_types.{}.profiles", type.name),
+                                  fmt::format("expected a profile for model \"{}\" (cost: profile), found none", name)});
+      }
+      if (it->second.time_s.size() != s.model.size()) {
+        throw config::InputError({it->second.loc, fmt::format("device_types.{}.profiles.{}.time_s", type.name, name),
+                                  fmt::format("expected {} per-layer times (one per layer of the model), found {}",
+                                              s.model.size(), it->second.time_s.size())});
+      }
+      if (!it->second.energy_j.empty() && it->second.energy_j.size() != s.model.size()) {
+        throw config::InputError({it->second.loc, fmt::format("device_types.{}.profiles.{}.energy_j", type.name, name),
+                                  fmt::format("expected {} per-layer energies, found {}", s.model.size(),
+                                              it->second.energy_j.size())});
+      }
+    }
+    return std::make_unique<ProfileCost>(s.model, s.platform, s.batch, name);
+  }
+  throw config::InputError({{s.path, 0, 0}, "cost",
+                            fmt::format("expected analytic or profile, found \"{}\" (cost: regression is not available yet)", s.cost)});
+}
+
+}  // namespace edgesplit::cost

@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace edgesplit::model {
@@ -23,6 +24,13 @@ struct Geometry {
   int64_t groups = 1;
 };
 
+/// Partition Pruning of a fully connected layer (sim/model/transforms.hpp, docs/ONNX.md).
+struct PruneInfo {
+  int parts = 1;                  ///< K devices that run the layer in parallel
+  double kept_fraction = 0.0;     ///< fraction of the cross-block weights kept (0: block diagonal)
+  double part_input_bytes = 0.0;  ///< input bytes per sample each part must receive
+};
+
 struct Layer {
   std::string name;
   std::string type;                    ///< conv | fc | pool | relu | bn | add | concat | softmax | flatten | ...
@@ -35,6 +43,8 @@ struct Layer {
   /// Optional per-layer overrides (PipeEdge import): exact weight bytes and output bytes per sample.
   std::optional<double> weight_bytes_override;
   std::optional<double> output_bytes_override;
+  /// Set by model::partition_prune only; params and macs above are already the pruned ones.
+  std::optional<PruneInfo> pruned;
 
   double flops_per_sample() const { return flops ? *flops : 2.0 * static_cast<double>(macs); }
 };
@@ -46,7 +56,7 @@ class Graph {
   Graph(std::string name, std::vector<int64_t> input_shape, int dtype_bytes = 4);
 
   /// Appends a layer; throws std::invalid_argument if an input id is not an earlier layer
-  /// or the name is a duplicate. Returns its id.
+  /// or the name is a duplicate (or empty). Returns its id.
   LayerId add_layer(Layer layer);
 
   const std::string& name() const { return name_; }
@@ -97,6 +107,7 @@ class Graph {
   std::vector<Layer> layers_;
   std::vector<std::vector<LayerId>> consumers_;
   std::vector<LayerId> input_consumers_;
+  std::unordered_map<std::string, LayerId> index_;  ///< name -> id
 };
 
 /// Product of the dimensions of a shape.

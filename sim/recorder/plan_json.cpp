@@ -1,1 +1,59 @@
-// placeholder: being written
+// plan.json: the one rendering of a Plan (FORMATS.md), shared by `partition --json` and the recorder.
+#include "sim/recorder/plan_json.hpp"
+
+#include "sim/recorder/json_writer.hpp"
+
+namespace edgesplit::recorder {
+
+std::string plan_json(const config::Scenario& scenario, const partition::Plan& plan) {
+  const auto& hosts = scenario.platform.hosts;
+  const auto& g = scenario.model;
+  JsonWriter w;
+  w.begin_object();
+  w.key("partitioner").value(plan.partitioner);
+  w.key("stages").begin_array();
+  for (std::size_t k = 0; k < plan.stages.size(); ++k) {
+    const partition::Stage& s = plan.stages[k];
+    w.begin_object();
+    w.key("index").value(static_cast<int64_t>(k));
+    w.key("hosts").begin_array();
+    for (const auto& hs : s.hosts)
+      w.value(hs.host >= 0 && static_cast<std::size_t>(hs.host) < hosts.size()
+                  ? hosts[static_cast<std::size_t>(hs.host)].name
+                  : std::string("?"));
+    w.end_array();
+    w.key("shares").begin_array();
+    for (const auto& hs : s.hosts) w.value(hs.share);
+    w.end_array();
+    w.key("layers").begin_array();
+    for (model::LayerId l : s.layers) w.value(l < g.size() ? g.layer(l).name : std::string("?"));
+    w.end_array();
+    w.key("predicted_compute_s").value(s.predicted_compute_s);
+    w.key("predicted_send_s").value(s.predicted_send_s);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("predicted").begin_object();
+  w.key("bottleneck_s").value(plan.predicted_bottleneck_s);
+  w.key("latency_s").value(plan.predicted_latency_s);
+  w.key("energy_j").value(plan.predicted_energy_j);
+  w.end_object();
+  w.key("notes").begin_object();
+  for (const auto& [k, v] : plan.notes) w.key(k).value(v);  // std::map: sorted, stable
+  w.end_object();
+  if (!plan.pareto.empty()) {
+    w.key("pareto").begin_array();
+    for (const auto& p : plan.pareto) {
+      w.begin_object();
+      w.key("bottleneck_s").value(p.bottleneck_s);
+      w.key("energy_j").value(p.energy_j);
+      w.key("chosen").value(p.chosen);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+  return w.str();
+}
+
+}  // namespace edgesplit::recorder

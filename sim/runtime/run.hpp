@@ -13,6 +13,7 @@ namespace edgesplit::runtime {
 struct RunOptions {
   std::string out_dir;  ///< final output directory; written through a temporary one renamed at the end
   bool quiet = false;   ///< no progress line on stderr
+  int64_t trace_requests = 10000;  ///< trace.json holds the events of requests with a lower id (file size)
 };
 
 /// What the CLI prints after a run (a subset of summary.json).

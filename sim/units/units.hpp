@@ -31,5 +31,8 @@ Parsed parse(std::string_view text, Kind kind);
 
 /// Short description used in error messages: "a bandwidth such as 100Mbps".
 std::string describe(Kind kind);
+/// Same with a qualifier before the noun: describe(Kind::Bandwidth, "positive") ->
+/// "a positive bandwidth such as 100Mbps".
+std::string describe(Kind kind, std::string_view qualifier);
 
 }  // namespace edgesplit::units

@@ -1,0 +1,102 @@
+// Measures the `ilp` partitioner (CBC solve time, status, gap) on zoo models over an edge
+// platform built in code: resnet50 at block granularity on 3 and 4 hosts, vgg16 and resnet50
+// at layer granularity. Usage: ilp_bench [time_limit_s]. A report, not a test.
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "partitioners/ilp.hpp"
+#include "sim/cost/cost_model.hpp"
+#include "sim/model/zoo.hpp"
+
+namespace es = edgesplit;
+
+namespace {
+
+struct Device {
+  std::string name;
+  double speed_flops, memory_bytes, bandwidth_Bps, latency_s;
+};
+
+// Figures as in platforms/edge-hub-cloud.yaml (effective speeds; Wi-Fi 100 Mbps / 2 ms,
+// Gigabit Ethernet / 0.1 ms).
+const std::vector<Device> kDevices = {
+    {"nano", 118e9, 4.0 * (1ull << 30), 12.5e6, 2e-3},
+    {"xavier", 590e9, 8.0 * (1ull << 30), 125e6, 1e-4},
+    {"hub", 3.6e12, 16.0 * (1ull << 30), 125e6, 1e-4},
+    {"rpi", 7.2e9, 4.0 * (1ull << 30), 12.5e6, 2e-3},
+};
+
+es::config::Platform platform(std::size_t n) {
+  es::config::Platform p;
+  p.path = "<bench>";
+  for (std::size_t i = 0; i < n; ++i) {
+    const Device& d = kDevices[i];
+    es::config::DeviceType t;
+    t.name = d.name + "-type";
+    t.speed_flops = d.speed_flops;
+    t.memory_bytes = d.memory_bytes;
+    p.device_types[t.name] = t;
+    es::config::Link l;
+    l.name = d.name + "-link";
+    l.bandwidth_Bps = d.bandwidth_Bps;
+    l.latency_s = d.latency_s;
+    p.links.push_back(l);
+    es::config::Host h;
+    h.name = d.name;
+    h.type = t.name;
+    h.link = l.name;
+    p.hosts.push_back(h);
+  }
+  return p;
+}
+
+es::config::Node scalar(const std::string& text, const std::string& key) {
+  es::config::Node n;
+  n.kind = es::config::Node::Kind::Scalar;
+  n.scalar = text;
+  n.key = "partitioner.options." + key;
+  return n;
+}
+
+void run(const std::string& model_name, std::size_t hosts, const std::string& granularity, bool preload,
+         const std::string& time_limit) {
+  const auto graph = *es::model::zoo_model(model_name);
+  const auto plat = platform(hosts);
+  const es::cost::AnalyticCost cost(graph, plat, 1);
+  const es::config::Options options({{"granularity", scalar(granularity, "granularity")},
+                                     {"preload", scalar(preload ? "true" : "false", "preload")},
+                                     {"time_limit_s", scalar(time_limit, "time_limit_s")}});
+  const es::partition::Problem problem{graph, es::partition::host_views(plat), cost, 1, 2,
+                                       es::partition::Objective::Latency, options, "", ""};
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto plan = es::partition::ilp_info().make(options)->partition(problem);
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::string hosts_used;
+  for (const auto& s : plan.stages) hosts_used += plan.stages.size() > 12 ? "" : plat.hosts[static_cast<std::size_t>(s.hosts[0].host)].name + " ";
+  fmt::print("{:9} {} hosts {:5} preload={:5} layers={:3} groups={:3} status={:8} gap={:.2e} solve={:7.3f}s wall={:7.3f}s "
+             "latency={:.6f}s start={:.6f}s stages={} [{}]\n",
+             model_name, hosts, granularity, preload, graph.size(), plan.notes.at("groups"), plan.notes.at("status"),
+             std::stod(plan.notes.at("gap")), std::stod(plan.notes.at("solve_time_s")), wall_s, plan.predicted_latency_s,
+             std::stod(plan.notes.at("start_latency_s")), plan.stages.size(), hosts_used);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string limit = argc > 1 ? argv[1] : "30";
+  for (bool preload : {true, false}) {
+    run("resnet50", 3, "block", preload, limit);
+    run("resnet50", 4, "block", preload, limit);
+    run("vgg16", 3, "layer", preload, limit);
+  }
+  if (argc > 2) {
+    run("resnet50", 3, "layer", true, limit);
+    run("vgg16", 4, "layer", true, limit);
+  }
+  return 0;
+}

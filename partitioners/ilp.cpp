@@ -1,0 +1,715 @@
+// `ilp`: one-request latency with weight loading as a MILP (Viramontes and Davoodi, ISQED 2023),
+// solved by COIN-OR CBC through its C interface. Formulation and choices: docs/ILP.md; the
+// schedule it optimises is partitioners/schedule.hpp's, which also checks its answer.
+#include "partitioners/ilp.hpp"
+
+#include <Cbc_C_Interface.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "partitioners/evaluate.hpp"
+#include "partitioners/option_util.hpp"
+#include "partitioners/schedule.hpp"
+
+namespace edgesplit::partition {
+
+std::vector<std::vector<model::LayerId>> ilp_blocks(const model::Graph& g, int max_layers) {
+  std::vector<std::size_t> group_of(g.size(), 0);
+  std::vector<std::vector<model::LayerId>> groups;
+  for (model::LayerId v = 0; v < g.size(); ++v) {
+    const auto& in = g.layer(v).inputs;
+    // v continues u's run when it is u's only consumer and u its only input: then u is the
+    // last layer of its group, so every group is a path.
+    if (in.size() == 1 && in[0] != model::kInput && g.consumers(in[0]).size() == 1) {
+      const std::size_t gu = group_of[in[0]];
+      if (max_layers <= 0 || groups[gu].size() < static_cast<std::size_t>(max_layers)) {
+        groups[gu].push_back(v);
+        group_of[v] = gu;
+        continue;
+      }
+    }
+    group_of[v] = groups.size();
+    groups.push_back({v});
+  }
+  return groups;
+}
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// ---- options ---------------------------------------------------------------------------
+
+double number_option(const Options& o, const std::string& name, double fallback) {
+  const config::Node* n = util::option(o, name);
+  if (!n) return fallback;
+  std::optional<double> v;
+  if (n->is_scalar()) v = config::scalar_to_double(n->scalar);
+  if (!v || !(*v > 0))
+    util::fail(*n, fmt::format("expected a positive number, found \"{}\"", n->is_scalar() ? n->scalar : "a list"));
+  return *v;
+}
+
+int64_t int_option(const Options& o, const std::string& name, int64_t fallback) {
+  const config::Node* n = util::option(o, name);
+  if (!n) return fallback;
+  std::optional<int64_t> v;
+  if (n->is_scalar()) v = config::scalar_to_int(n->scalar);
+  if (!v || *v < 0)
+    util::fail(*n, fmt::format("expected an integer >= 0, found \"{}\"", n->is_scalar() ? n->scalar : "a list"));
+  return *v;
+}
+
+bool bool_option(const Options& o, const std::string& name, bool fallback) {
+  const config::Node* n = util::option(o, name);
+  if (!n) return fallback;
+  std::optional<bool> v;
+  if (n->is_scalar()) v = config::scalar_to_bool(n->scalar);
+  if (!v) util::fail(*n, fmt::format("expected true or false, found \"{}\"", n->is_scalar() ? n->scalar : "a list"));
+  return *v;
+}
+
+struct Settings {
+  double time_limit_s = 30;
+  bool block = false;
+  bool warm_start = true;
+  int block_layers = 8;
+  WeightOptions weights;
+  std::vector<int> hosts;  // candidate host indices
+};
+
+Settings read_settings(const Problem& p, const Options& o) {
+  Settings s;
+  s.time_limit_s = number_option(o, "time_limit_s", 30.0);
+  const std::string granularity = util::string_option(o, "granularity", "layer");
+  if (granularity != "layer" && granularity != "block")
+    util::fail(*util::option(o, "granularity"), fmt::format("expected layer or block, found \"{}\"", granularity));
+  s.block = granularity == "block";
+  s.block_layers = static_cast<int>(std::min<int64_t>(int_option(o, "block_layers", 8), 1 << 20));
+  s.weights.preload = bool_option(o, "preload", true);
+  s.warm_start = bool_option(o, "warm_start", true);
+  s.weights.load_bandwidth_Bps = number_option(o, "load_bandwidth", 1e9);
+  if (const config::Node* n = util::option(o, "weights_from")) s.weights.weights_from = util::resolve_host(p, *n);
+  if (auto list = util::host_list(p, o, "hosts")) {
+    s.hosts = *list;
+  } else {
+    for (const auto& h : p.hosts) s.hosts.push_back(h.index);
+  }
+  return s;
+}
+
+// ---- a column/row model handed to CBC ----------------------------------------------------
+
+struct Lp {
+  std::vector<double> col_lb, col_ub, obj;
+  std::vector<int> integers;
+  std::vector<double> row_lb, row_ub;
+  std::vector<std::vector<std::pair<int, double>>> rows;
+
+  int col(double lb, double ub, double cost = 0.0) {
+    col_lb.push_back(lb);
+    col_ub.push_back(std::max(lb, ub));
+    obj.push_back(cost);
+    return static_cast<int>(col_lb.size()) - 1;
+  }
+  int binary(double ub) {
+    const int c = col(0.0, ub);
+    integers.push_back(c);
+    return c;
+  }
+  void row(std::vector<std::pair<int, double>> terms, double lb, double ub) {
+    terms.erase(std::remove_if(terms.begin(), terms.end(), [](const auto& t) { return t.second == 0.0; }), terms.end());
+    rows.push_back(std::move(terms));
+    row_lb.push_back(lb);
+    row_ub.push_back(ub);
+  }
+  void geq(std::vector<std::pair<int, double>> terms, double lb) { row(std::move(terms), lb, kInf); }
+  void eq(std::vector<std::pair<int, double>> terms, double v) { row(std::move(terms), v, v); }
+};
+
+// ---- the instance -----------------------------------------------------------------------
+
+struct Instance {
+  const Problem& p;
+  WeightOptions w;
+  std::vector<int> cand;                          // candidate host indices, k -> host
+  std::vector<std::vector<model::LayerId>> groups;
+  std::vector<int> group_of;                      // layer -> group
+  std::vector<double> group_weight_bytes;
+  std::vector<std::vector<char>> allowed;         // [g][k]: the group's weights fit host k alone
+
+  std::vector<int> expand(const std::vector<int>& gk) const {
+    std::vector<int> d(p.graph.size());
+    for (std::size_t l = 0; l < d.size(); ++l) d[l] = cand[static_cast<std::size_t>(gk[static_cast<std::size_t>(group_of[l])])];
+    return d;
+  }
+  bool fits(const std::vector<int>& gk) const {
+    std::vector<double> used(cand.size(), 0.0);
+    for (std::size_t g = 0; g < groups.size(); ++g) used[static_cast<std::size_t>(gk[g])] += group_weight_bytes[g];
+    for (std::size_t k = 0; k < cand.size(); ++k) {
+      const double cap = p.hosts[static_cast<std::size_t>(cand[k])].memory_bytes;
+      if (cap > 0 && used[k] > cap) return false;
+    }
+    return true;
+  }
+  double latency(const std::vector<int>& gk) const {
+    return fits(gk) ? one_request_latency_s(p, expand(gk), w) : kInf;
+  }
+};
+
+Instance make_instance(const Problem& p, const Settings& s) {
+  Instance in{p, s.weights, s.hosts, {}, {}, {}, {}};
+  if (s.block) {
+    in.groups = ilp_blocks(p.graph, s.block_layers);
+  } else {
+    for (model::LayerId l = 0; l < p.graph.size(); ++l) in.groups.push_back({l});
+  }
+  in.group_of.assign(p.graph.size(), 0);
+  for (std::size_t g = 0; g < in.groups.size(); ++g) {
+    double bytes = 0;
+    for (model::LayerId l : in.groups[g]) {
+      in.group_of[l] = static_cast<int>(g);
+      bytes += p.graph.weight_bytes(l);
+    }
+    in.group_weight_bytes.push_back(bytes);
+    std::vector<char> ok(in.cand.size());
+    for (std::size_t k = 0; k < in.cand.size(); ++k) {
+      const double cap = p.hosts[static_cast<std::size_t>(in.cand[k])].memory_bytes;
+      ok[k] = cap <= 0 || bytes <= cap;
+    }
+    in.allowed.push_back(std::move(ok));
+  }
+  return in;
+}
+
+// ---- start solution: best single host, then moves of runs of groups -----------------------
+
+struct Start {
+  std::vector<int> gk;  // empty: none found
+  double latency_s = kInf;
+};
+
+Start heuristic_start(const Instance& in, double budget_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::size_t G = in.groups.size();
+  const std::size_t K = in.cand.size();
+  Start best;
+  for (std::size_t k = 0; k < K; ++k) {
+    std::vector<int> gk(G, static_cast<int>(k));
+    const double v = in.latency(gk);
+    if (v < best.latency_s) best = {gk, v};
+  }
+  if (best.gk.empty()) {
+    // No host holds everything: pack groups in id order, staying on the current host while it
+    // has room, else moving to the host with most room left.
+    std::vector<double> room(K);
+    for (std::size_t k = 0; k < K; ++k) {
+      const double cap = in.p.hosts[static_cast<std::size_t>(in.cand[k])].memory_bytes;
+      room[k] = cap > 0 ? cap : kInf;
+    }
+    std::vector<int> gk(G, 0);
+    std::size_t cur = 0;
+    bool ok = true;
+    for (std::size_t g = 0; g < G && ok; ++g) {
+      if (room[cur] < in.group_weight_bytes[g])
+        cur = static_cast<std::size_t>(std::max_element(room.begin(), room.end()) - room.begin());
+      if (room[cur] < in.group_weight_bytes[g]) ok = false;
+      room[cur] -= in.group_weight_bytes[g];
+      gk[g] = static_cast<int>(cur);
+    }
+    if (ok) best = {gk, in.latency(gk)};
+  }
+  if (best.gk.empty()) return best;
+  // First-improvement local search: move every run of consecutive groups to one host.
+  bool improved = true;
+  while (improved) {
+    improved = false;
+    for (std::size_t a = 0; a < G; ++a) {
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > budget_s) return best;
+      for (std::size_t b = a; b < G; ++b) {
+        for (std::size_t k = 0; k < K; ++k) {
+          std::vector<int> gk = best.gk;
+          bool changed = false;
+          for (std::size_t g = a; g <= b; ++g) {
+            changed = changed || gk[g] != static_cast<int>(k);
+            gk[g] = static_cast<int>(k);
+          }
+          if (!changed) continue;
+          const double v = in.latency(gk);
+          if (v < best.latency_s * (1 - 1e-12)) {
+            best = {std::move(gk), v};
+            improved = true;
+          }
+        }
+      }
+    }
+  }
+  return best;
+}
+
+// ---- the MILP ------------------------------------------------------------------------------
+
+struct Model {
+  Lp lp;
+  std::vector<std::vector<int>> x;  // [g][k] columns
+  int makespan = -1;
+};
+
+/// Builds the MILP in time units of `scale` seconds; every time is bounded by `horizon`
+/// (an upper bound on the optimal latency, in those units). docs/ILP.md lists the rows.
+Model build_model(const Instance& in, double scale, double horizon) {
+  const Problem& p = in.p;
+  const model::Graph& graph = p.graph;
+  const std::size_t L = graph.size();
+  const std::size_t G = in.groups.size();
+  const std::size_t K = in.cand.size();
+  const bool preload = in.w.preload;
+  const double U = horizon;
+  auto host = [&](std::size_t k) { return in.cand[k]; };
+  auto gidx = [&](model::LayerId l) { return static_cast<std::size_t>(in.group_of[l]); };
+  auto ok = [&](std::size_t g, std::size_t k) { return in.allowed[g][k] != 0; };
+
+  // Durations in model units.
+  std::vector<std::vector<double>> c(L, std::vector<double>(K)), wl(L, std::vector<double>(K));
+  std::vector<double> cmin(L, kInf), wmin(L, kInf);
+  std::vector<char> weighted(L);
+  for (model::LayerId l = 0; l < L; ++l) {
+    weighted[l] = graph.weight_bytes(l) > 0;
+    for (std::size_t k = 0; k < K; ++k) {
+      c[l][k] = p.cost.compute_s(l, host(k)) / scale;
+      wl[l][k] = weight_load_s(p, l, host(k), in.w) / scale;
+      if (ok(gidx(l), k)) {
+        cmin[l] = std::min(cmin[l], c[l][k]);
+        wmin[l] = std::min(wmin[l], wl[l][k]);
+      }
+    }
+    if (!std::isfinite(cmin[l])) cmin[l] = wmin[l] = 0;  // no host fits: the model is infeasible anyway
+  }
+  std::vector<double> input_k(K), input_min(1, kInf);
+  for (std::size_t k = 0; k < K; ++k) {
+    input_k[k] = input_arrival_s(p, host(k)) / scale;
+    input_min[0] = std::min(input_min[0], input_k[k]);
+  }
+  const auto outputs = graph.outputs();
+  std::vector<char> is_output(L);
+  for (auto o : outputs) is_output[o] = 1;
+
+  // Earliest-start lower bounds and remaining-work tails (cheapest host, free transfers).
+  std::vector<double> esa(L, 0.0), es(L, 0.0), tail(L, 0.0);
+  for (model::LayerId l = 0; l < L; ++l) {
+    for (auto u : graph.layer(l).inputs) esa[l] = std::max(esa[l], u == model::kInput ? input_min[0] : es[u] + cmin[u]);
+    es[l] = esa[l];
+    if (weighted[l]) es[l] = preload ? std::max(esa[l], wmin[l]) : esa[l] + wmin[l];
+  }
+  for (model::LayerId l = L; l-- > 0;) {
+    double after = 0;
+    for (auto v : graph.consumers(l)) after = std::max(after, tail[v]);
+    if (is_output[l]) {
+      double out = kInf;
+      for (std::size_t k = 0; k < K; ++k)
+        if (ok(gidx(l), k)) out = std::min(out, output_delivery_s(p, l, host(k)) / scale);
+      after = std::max(after, std::isfinite(out) ? out : 0.0);
+    }
+    tail[l] = cmin[l] + after;
+  }
+  auto s_ub = [&](model::LayerId l) { return std::max(es[l], U - tail[l]); };
+  auto f_ub = [&](model::LayerId l) { return s_ub(l) + cmin[l]; };
+
+  Model m;
+  Lp& lp = m.lp;
+  m.x.assign(G, std::vector<int>(K));
+  for (std::size_t g = 0; g < G; ++g) {
+    std::vector<std::pair<int, double>> one;
+    for (std::size_t k = 0; k < K; ++k) {
+      m.x[g][k] = lp.binary(ok(g, k) ? 1.0 : 0.0);
+      one.push_back({m.x[g][k], 1.0});
+    }
+    lp.eq(one, 1.0);  // each group on exactly one host
+  }
+  // Memory: weights of the groups on host k within its capacity.
+  double all_bytes = 0;
+  for (double b : in.group_weight_bytes) all_bytes += b;
+  for (std::size_t k = 0; k < K; ++k) {
+    const double cap = p.hosts[static_cast<std::size_t>(host(k))].memory_bytes;
+    if (cap <= 0 || all_bytes <= cap) continue;
+    std::vector<std::pair<int, double>> t;
+    for (std::size_t g = 0; g < G; ++g) t.push_back({m.x[g][k], in.group_weight_bytes[g] / cap});
+    lp.row(t, -kInf, 1.0);
+  }
+
+  std::vector<int> S(L), F(L), A(L), P(L, -1);
+  for (model::LayerId l = 0; l < L; ++l) {
+    A[l] = lp.col(esa[l], s_ub(l));
+    S[l] = lp.col(es[l], s_ub(l));
+    F[l] = lp.col(es[l] + cmin[l], f_ub(l));
+    std::vector<std::pair<int, double>> t{{F[l], 1.0}, {S[l], -1.0}};
+    for (std::size_t k = 0; k < K; ++k) t.push_back({m.x[gidx(l)][k], -c[l][k]});
+    lp.eq(t, 0.0);                       // F = S + compute on the chosen host
+    lp.geq({{S[l], 1.0}, {A[l], -1.0}}, 0.0);  // starts after its inputs arrived
+  }
+
+  // Activation transfers. For each pair of groups joined by an edge, y[k][k'] is the flow
+  // "producer group on k, consumer group on k'": marginals equal the x's (a transportation
+  // polytope, tighter than y >= x + x' - 1), so with integral x, y is their product.
+  std::map<std::pair<std::size_t, std::size_t>, std::vector<std::vector<int>>> flows;
+  auto flow = [&](std::size_t gu, std::size_t gv) -> const std::vector<std::vector<int>>& {
+    auto it = flows.find({gu, gv});
+    if (it != flows.end()) return it->second;
+    std::vector<std::vector<int>> y(K, std::vector<int>(K));
+    for (std::size_t a = 0; a < K; ++a)
+      for (std::size_t b = 0; b < K; ++b) y[a][b] = lp.col(0.0, ok(gu, a) && ok(gv, b) ? 1.0 : 0.0);
+    for (std::size_t a = 0; a < K; ++a) {
+      std::vector<std::pair<int, double>> t{{m.x[gu][a], -1.0}};
+      for (std::size_t b = 0; b < K; ++b) t.push_back({y[a][b], 1.0});
+      lp.eq(t, 0.0);
+    }
+    for (std::size_t b = 0; b < K; ++b) {
+      std::vector<std::pair<int, double>> t{{m.x[gv][b], -1.0}};
+      for (std::size_t a = 0; a < K; ++a) t.push_back({y[a][b], 1.0});
+      lp.eq(t, 0.0);
+    }
+    return flows.emplace(std::make_pair(gu, gv), std::move(y)).first->second;
+  };
+  for (model::LayerId v = 0; v < L; ++v) {
+    for (auto u : graph.layer(v).inputs) {
+      if (u == model::kInput) {
+        std::vector<std::pair<int, double>> t{{A[v], 1.0}};
+        for (std::size_t k = 0; k < K; ++k) t.push_back({m.x[gidx(v)][k], -input_k[k]});
+        lp.geq(t, 0.0);
+      } else if (gidx(u) == gidx(v)) {
+        lp.geq({{A[v], 1.0}, {F[u], -1.0}}, 0.0);
+      } else {
+        const auto& y = flow(gidx(u), gidx(v));
+        std::vector<std::pair<int, double>> t{{A[v], 1.0}, {F[u], -1.0}};
+        for (std::size_t a = 0; a < K; ++a)
+          for (std::size_t b = 0; b < K; ++b)
+            if (a != b) t.push_back({y[a][b], -activation_transfer_s(p, u, host(a), host(b)) / scale});
+        lp.geq(t, 0.0);
+      }
+    }
+  }
+
+  // One host runs its layers in id order. An earlier layer j that is an ancestor of l already
+  // finishes before l starts, so only earlier non-ancestors need a row: for each host k,
+  //   S[l] >= F[j] - M (2 - x[g(j)][k] - x[g(l)][k]),  M = upper(F[j]) - lower(S[l]).
+  {
+    std::vector<std::vector<char>> anc(L, std::vector<char>(L, 0));
+    for (model::LayerId l = 0; l < L; ++l)
+      for (auto u : graph.layer(l).inputs) {
+        if (u == model::kInput) continue;
+        anc[l][u] = 1;
+        for (model::LayerId a = 0; a < u; ++a)
+          if (anc[u][a]) anc[l][a] = 1;
+      }
+    for (model::LayerId l = 0; l < L; ++l)
+      for (model::LayerId j = 0; j < l; ++j) {
+        if (anc[l][j]) continue;
+        if (gidx(j) == gidx(l)) {
+          lp.geq({{S[l], 1.0}, {F[j], -1.0}}, 0.0);
+          continue;
+        }
+        const double M = std::max(0.0, f_ub(j) - es[l]);
+        for (std::size_t k = 0; k < K; ++k) {
+          if (!ok(gidx(j), k) || !ok(gidx(l), k)) continue;
+          lp.geq({{S[l], 1.0}, {F[j], -1.0}, {m.x[gidx(j)][k], -M}, {m.x[gidx(l)][k], -M}}, -2 * M);
+        }
+      }
+  }
+
+  // Weights: one loading channel per host, in id order, for layers with weight bytes.
+  if (preload) {
+    // Loads run back to back from t = 0: for l on host k, P[l] >= the load times of every
+    // weighted layer j <= l on k. Per host k:
+    //   P[l] >= sum_{g' != g(l)} W(g', l, k) x[g'][k] + (W(g(l), l, k) + M) x[g(l)][k] - M,
+    // W(g', l, k) = load time on k of the layers of g' with id <= l, M = sum_{g' != g(l)} W.
+    for (model::LayerId l = 0; l < L; ++l) {
+      if (!weighted[l]) continue;
+      P[l] = lp.col(wmin[l], s_ub(l));
+      lp.geq({{S[l], 1.0}, {P[l], -1.0}}, 0.0);
+      for (std::size_t k = 0; k < K; ++k) {
+        if (!ok(gidx(l), k)) continue;
+        std::map<std::size_t, double> per_group;
+        for (model::LayerId j = 0; j <= l; ++j)
+          if (weighted[j] && ok(gidx(j), k)) per_group[gidx(j)] += wl[j][k];
+        double M = 0;
+        std::vector<std::pair<int, double>> t{{P[l], 1.0}};
+        for (const auto& [g, load] : per_group) {
+          if (g == gidx(l)) continue;
+          M += load;
+          t.push_back({m.x[g][k], -load});
+        }
+        t.push_back({m.x[gidx(l)][k], -(per_group[gidx(l)] + M)});
+        lp.geq(t, -M);
+      }
+    }
+  } else {
+    // On demand: load start LS[l] >= inputs arrived, >= the previous load on its host (Q: the
+    // end of the loads of weighted layers <= l on host k).
+    std::vector<int> prev_q(K, -1);
+    for (model::LayerId l = 0; l < L; ++l) {
+      if (!weighted[l]) continue;
+      const int LS = lp.col(esa[l], s_ub(l));
+      P[l] = lp.col(es[l], s_ub(l));
+      std::vector<std::pair<int, double>> t{{P[l], 1.0}, {LS, -1.0}};
+      for (std::size_t k = 0; k < K; ++k) t.push_back({m.x[gidx(l)][k], -wl[l][k]});
+      lp.eq(t, 0.0);
+      lp.geq({{LS, 1.0}, {A[l], -1.0}}, 0.0);
+      lp.geq({{S[l], 1.0}, {P[l], -1.0}}, 0.0);
+      for (std::size_t k = 0; k < K; ++k) {
+        if (!ok(gidx(l), k)) continue;
+        const int x = m.x[gidx(l)][k];
+        if (prev_q[k] >= 0) lp.geq({{LS, 1.0}, {prev_q[k], -1.0}, {x, -U}}, -U);
+        const int q = lp.col(0.0, U);
+        lp.geq({{q, 1.0}, {P[l], -1.0}, {x, -U}}, -U);
+        if (prev_q[k] >= 0) lp.geq({{q, 1.0}, {prev_q[k], -1.0}, {x, -wl[l][k]}}, 0.0);
+        prev_q[k] = q;
+      }
+    }
+  }
+
+  // Makespan: every output finished and delivered to the sink.
+  m.makespan = lp.col(0.0, U, 1.0);
+  for (auto o : outputs) {
+    std::vector<std::pair<int, double>> t{{m.makespan, 1.0}, {F[o], -1.0}};
+    for (std::size_t k = 0; k < K; ++k) t.push_back({m.x[gidx(o)][k], -output_delivery_s(p, o, host(k)) / scale});
+    lp.geq(t, 0.0);
+  }
+  return m;
+}
+
+struct Solved {
+  bool has_solution = false, optimal = false, infeasible = false;
+  std::vector<int> gk;
+  double objective = kInf, bound = 0, solve_time_s = 0;
+};
+
+// CBC's standalone driver (behind Cbc_solve) keeps process-wide state: one solve at a time.
+std::mutex& cbc_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+Solved solve(const Model& m, const Start& start, double time_limit_s) {
+  const Lp& lp = m.lp;
+  const int ncols = static_cast<int>(lp.col_lb.size());
+  const int nrows = static_cast<int>(lp.rows.size());
+  // Column-major copy of the rows.
+  std::vector<std::vector<std::pair<int, double>>> cols(static_cast<std::size_t>(ncols));
+  for (int r = 0; r < nrows; ++r)
+    for (const auto& [c, v] : lp.rows[static_cast<std::size_t>(r)]) cols[static_cast<std::size_t>(c)].push_back({r, v});
+  std::vector<CoinBigIndex> starts{0};
+  std::vector<int> index;
+  std::vector<double> value;
+  for (const auto& col : cols) {
+    for (const auto& [r, v] : col) {
+      index.push_back(r);
+      value.push_back(v);
+    }
+    starts.push_back(static_cast<CoinBigIndex>(index.size()));
+  }
+
+  std::lock_guard<std::mutex> lock(cbc_mutex());
+  Cbc_Model* model = Cbc_newModel();
+  Cbc_loadProblem(model, ncols, nrows, starts.data(), index.data(), value.data(), lp.col_lb.data(), lp.col_ub.data(),
+                  lp.obj.data(), lp.row_lb.data(), lp.row_ub.data());
+  for (int c : lp.integers) Cbc_setInteger(model, c);
+  Cbc_setObjSense(model, 1.0);
+  Cbc_setLogLevel(model, 0);
+  Cbc_setMaximumSeconds(model, time_limit_s);
+  Cbc_setAllowableGap(model, 1e-10);
+  Cbc_setAllowableFractionGap(model, 1e-9);
+  std::vector<int> start_cols;
+  std::vector<double> start_vals;
+  if (!start.gk.empty()) {
+    for (std::size_t g = 0; g < m.x.size(); ++g)
+      for (std::size_t k = 0; k < m.x[g].size(); ++k) {
+        start_cols.push_back(m.x[g][k]);
+        start_vals.push_back(start.gk[g] == static_cast<int>(k) ? 1.0 : 0.0);
+      }
+    Cbc_setMIPStartI(model, static_cast<int>(start_cols.size()), start_cols.data(), start_vals.data());
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  Cbc_solve(model);
+  Solved out;
+  out.solve_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.infeasible = Cbc_isProvenInfeasible(model) != 0;
+  const double* best = Cbc_bestSolution(model);
+  if (best && !out.infeasible) {
+    out.has_solution = true;
+    out.optimal = Cbc_isProvenOptimal(model) != 0;
+    out.objective = Cbc_getObjValue(model);
+    out.bound = Cbc_getBestPossibleObjValue(model);
+    out.gk.assign(m.x.size(), 0);
+    for (std::size_t g = 0; g < m.x.size(); ++g) {
+      double top = -1;
+      for (std::size_t k = 0; k < m.x[g].size(); ++k)
+        if (best[m.x[g][k]] > top) {
+          top = best[m.x[g][k]];
+          out.gk[g] = static_cast<int>(k);
+        }
+    }
+  }
+  Cbc_deleteModel(model);
+  return out;
+}
+
+// Infeasible reasons: groups no candidate host can hold, else the total does not split.
+std::vector<InfeasibleReason> memory_reasons(const Instance& in) {
+  std::vector<InfeasibleReason> reasons;
+  for (std::size_t g = 0; g < in.groups.size(); ++g) {
+    bool any = false;
+    for (char a : in.allowed[g]) any = any || a;
+    if (any) continue;
+    InfeasibleReason r;
+    r.needed_bytes = in.group_weight_bytes[g];
+    r.message = fmt::format("ilp: layer {} (\"{}\"{}) has {} weight bytes; no candidate host has that much memory",
+                            in.groups[g].front(), in.p.graph.layer(in.groups[g].front()).name,
+                            in.groups[g].size() > 1 ? fmt::format(", block of {} layers", in.groups[g].size()) : "",
+                            in.group_weight_bytes[g]);
+    reasons.push_back(std::move(r));
+  }
+  if (reasons.empty()) {
+    double total = 0, room = 0;
+    for (double b : in.group_weight_bytes) total += b;
+    for (int h : in.cand) room += in.p.hosts[static_cast<std::size_t>(h)].memory_bytes;
+    InfeasibleReason r;
+    r.needed_bytes = total;
+    r.available_bytes = room;
+    r.message = fmt::format("ilp: the {} weight bytes of the model cannot be split over the candidate hosts' memory "
+                            "({} bytes in total)", total, room);
+    reasons.push_back(std::move(r));
+  }
+  return reasons;
+}
+
+// Stages: maximal runs of consecutive ids on one host.
+std::vector<Stage> stages_of(const std::vector<int>& device_of_layer) {
+  std::vector<Stage> stages;
+  for (std::size_t l = 0; l < device_of_layer.size(); ++l) {
+    if (stages.empty() || stages.back().hosts.front().host != device_of_layer[l])
+      stages.push_back(util::single_host_stage(device_of_layer[l], {}));
+    stages.back().layers.push_back(l);
+  }
+  return stages;
+}
+
+class IlpPartitioner : public Partitioner {
+ public:
+  explicit IlpPartitioner(Options options) : options_(std::move(options)) {}
+
+  Plan partition(const Problem& p) const override {
+    const Settings s = read_settings(p, options_);
+    if (p.graph.size() == 0) throw std::invalid_argument("ilp: the model has no layers");
+    const Instance in = make_instance(p, s);
+
+    const Start start = s.warm_start ? heuristic_start(in, std::min(1.0, 0.1 * s.time_limit_s)) : Start{};
+    // Time unit and horizon: the start solution's latency when there is one (so the model's
+    // times are about 1 and CBC's absolute tolerances are relative), else the sum of every
+    // duration at its largest, which no schedule exceeds.
+    double scale = start.latency_s;
+    if (!std::isfinite(scale)) {
+      scale = 0;
+      for (model::LayerId l = 0; l < p.graph.size(); ++l) {
+        double c = 0, w = 0, t = 0, io = 0;
+        for (int h : in.cand) {
+          c = std::max(c, p.cost.compute_s(l, h));
+          w = std::max(w, weight_load_s(p, l, h, s.weights));
+          io = std::max({io, input_arrival_s(p, h), output_delivery_s(p, l, h)});
+          for (int h2 : in.cand) t = std::max(t, activation_transfer_s(p, l, h, h2));
+        }
+        scale += c + w + io + t * static_cast<double>(p.graph.consumers(l).size());
+      }
+    }
+    Solved sol;
+    if (scale > 0) {
+      const Model m = build_model(in, scale, 1.0 + 1e-6);
+      sol = solve(m, start, s.time_limit_s);
+      if (sol.infeasible && start.gk.empty()) throw Infeasible(memory_reasons(in));
+    } else if (!start.gk.empty()) {
+      sol.has_solution = sol.optimal = true;  // every duration is zero
+      sol.gk = start.gk;
+      sol.objective = sol.bound = 0;
+    }
+    if (!sol.has_solution && start.gk.empty()) {
+      if (sol.infeasible) throw Infeasible(memory_reasons(in));
+      InfeasibleReason r;
+      r.message = fmt::format("ilp: CBC found no assignment within time_limit_s = {} s", s.time_limit_s);
+      throw Infeasible({r});
+    }
+    // The schedule evaluator gives the exact latency of the chosen assignment; CBC's answer is
+    // kept unless (within its tolerances) it is worse than the start.
+    std::vector<int> gk = sol.has_solution ? sol.gk : start.gk;
+    double latency_s = in.latency(gk);
+    if (!start.gk.empty() && start.latency_s < latency_s) {
+      gk = start.gk;
+      latency_s = start.latency_s;
+    }
+    const double objective_s = sol.has_solution ? sol.objective * scale : start.latency_s;
+    const double bound_s = sol.has_solution ? sol.bound * scale : 0.0;
+    const double gap = objective_s > 0 ? std::max(0.0, (objective_s - bound_s) / objective_s) : 0.0;
+
+    const std::vector<int> device_of_layer = in.expand(gk);
+    Plan plan;
+    plan.partitioner = "ilp";
+    plan.stages = stages_of(device_of_layer);
+    evaluate(p, plan);
+    const double evaluate_latency_s = plan.predicted_latency_s;
+    plan.predicted_latency_s = latency_s;
+    plan.notes["solver"] = fmt::format("cbc {}", Cbc_getVersion());
+    plan.notes["status"] = sol.optimal ? "optimal" : "feasible";
+    plan.notes["gap"] = fmt::format("{}", sol.optimal ? 0.0 : gap);
+    plan.notes["objective_s"] = fmt::format("{}", objective_s);
+    plan.notes["bound_s"] = fmt::format("{}", bound_s);
+    plan.notes["solve_time_s"] = fmt::format("{}", sol.solve_time_s);
+    plan.notes["start_latency_s"] = fmt::format("{}", start.latency_s);
+    plan.notes["schedule_latency_s"] = fmt::format("{}", latency_s);
+    plan.notes["evaluate_latency_s"] = fmt::format("{}", evaluate_latency_s);
+    plan.notes["granularity"] = s.block ? "block" : "layer";
+    plan.notes["groups"] = fmt::format("{}", in.groups.size());
+    plan.notes["preload"] = s.weights.preload ? "true" : "false";
+    plan.notes["objective"] = "latency";
+    if (auto why = check_memory(p, plan.stages); !why.empty())
+      plan.notes["memory_warning"] = why.front().message + " (the ILP's memory rule counts weights only)";
+    return plan;
+  }
+
+ private:
+  Options options_;
+};
+
+}  // namespace
+
+PartitionerInfo ilp_info() {
+  PartitionerInfo info;
+  info.name = "ilp";
+  info.summary = "MILP (CBC): any layer-to-host assignment minimising one request's latency, with weight loading";
+  info.options = {
+      {"time_limit_s", OptionType::Double, "30", "CBC time limit in seconds; past it the best plan found is kept", {}, false},
+      {"granularity", OptionType::Enum, "layer",
+       "layer: assign each layer; block: assign single-input single-output runs (see block_layers)",
+       {"layer", "block"}, false},
+      {"block_layers", OptionType::Int, "8", "granularity block: at most this many layers per block (0: no cap)", {}, false},
+      {"preload", OptionType::Bool, "true",
+       "true: hosts load their layers' weights from t = 0; false: a layer's load starts when its inputs arrive", {}, false},
+      {"weights_from", OptionType::Host, "", "host the weights are sent from (default: each host's local storage)", {}, false},
+      {"load_bandwidth", OptionType::Double, "1e9", "local storage read rate, B/s", {}, false},
+      {"hosts", OptionType::HostList, "", "candidate hosts (default: every host)", {}, false},
+      {"warm_start", OptionType::Bool, "true",
+       "start CBC from a local-search plan (its latency also bounds the model's times)", {}, false},
+  };
+  info.make = [](const Options& o) { return std::make_unique<IlpPartitioner>(o); };
+  return info;
+}
+
+}  // namespace edgesplit::partition

@@ -1,0 +1,538 @@
+// Scenario file -> config::Scenario: --set overrides applied to the YAML tree first, then every key
+// checked, references resolved (zoo model or model file, platform file or inline map, partitioner
+// and its options), defaults filled, and the resolved scenario kept as YAML (FORMATS.md "Scenario file").
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <set>
+
+#include "sim/config/loader.hpp"
+#include "sim/config/yaml_reader.hpp"
+#include "sim/model/zoo.hpp"
+
+namespace edgesplit::config {
+namespace detail {
+namespace {
+
+using units::Kind;
+
+const SourceLoc kCommandLine{"<command line>", 1, 1};
+
+struct Step {
+  std::string name;  // map key, or empty for an index
+  std::size_t index = 0;
+};
+
+// "a.b[2].c" -> steps; nullopt when malformed.
+std::optional<std::vector<Step>> parse_path(const std::string& path) {
+  std::vector<Step> steps;
+  std::size_t i = 0;
+  while (i <= path.size()) {
+    std::size_t j = i;
+    while (j < path.size() && path[j] != '.' && path[j] != '[') ++j;
+    if (j == i) return std::nullopt;
+    steps.push_back(Step{path.substr(i, j - i), 0});
+    while (j < path.size() && path[j] == '[') {
+      const std::size_t close = path.find(']', j);
+      if (close == std::string::npos || close == j + 1) return std::nullopt;
+      const std::string digits = path.substr(j + 1, close - j - 1);
+      if (digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+      steps.push_back(Step{"", static_cast<std::size_t>(std::stoull(digits))});
+      j = close + 1;
+    }
+    if (j == path.size()) break;
+    if (path[j] != '.') return std::nullopt;
+    i = j + 1;
+    if (i == path.size()) return std::nullopt;
+  }
+  return steps;
+}
+
+// Applies one --set to the tree; returns the canonical key path, or nullopt after reporting.
+std::optional<std::string> apply_override(YAML::Node& root, const Override& o, Diagnostics& diag) {
+  const std::size_t eq = o.text.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    diag.error(kCommandLine, "--set", "expected KEY=VALUE such as workload.requests=50, found \"" + o.text + "\"");
+    return std::nullopt;
+  }
+  const std::string key = o.text.substr(0, eq);
+  const std::string value_text = o.text.substr(eq + 1);
+  const std::string label = "--set " + key;
+  const auto steps = parse_path(key);
+  if (!steps) {
+    diag.error(kCommandLine, label, "expected a dotted key such as partitioner.options.hosts[0], found \"" + key + "\"");
+    return std::nullopt;
+  }
+  YAML::Node value;
+  try {
+    value = YAML::Load(value_text);
+  } catch (const YAML::Exception& e) {
+    diag.error(kCommandLine, label, "malformed YAML value: " + e.msg);
+    return std::nullopt;
+  }
+  if (!root.IsMap() && !root.IsNull()) return std::nullopt;  // the loader reports the root itself
+  YAML::Node cur;
+  cur.reset(root);
+  std::string walked;
+  for (std::size_t s = 0; s < steps->size(); ++s) {
+    const Step& st = (*steps)[s];
+    const bool last = s + 1 == steps->size();
+    if (!st.name.empty()) {
+      if (!cur.IsMap() && !cur.IsNull()) {
+        diag.error(kCommandLine, label,
+                   "expected a map at \"" + (walked.empty() ? std::string("(top)") : walked) + "\", found " +
+                       found(cur));
+        return std::nullopt;
+      }
+      walked = child_key(walked, st.name);
+      if (last) {
+        cur[st.name] = value;
+        break;
+      }
+      const bool next_is_index = (*steps)[s + 1].name.empty();
+      if (!cur[st.name].IsDefined() || cur[st.name].IsNull()) {
+        if (next_is_index) {
+          diag.error(kCommandLine, label,
+                     "expected a list with an element [" + std::to_string((*steps)[s + 1].index) + "] at \"" +
+                         walked + "\", found nothing");
+          return std::nullopt;
+        }
+        cur[st.name] = YAML::Node(YAML::NodeType::Map);
+      }
+      YAML::Node next = cur[st.name];
+      cur.reset(next);
+    } else {
+      if (!cur.IsSequence() || st.index >= cur.size()) {
+        diag.error(kCommandLine, label,
+                   "expected a list with an element [" + std::to_string(st.index) + "] at \"" + walked +
+                       "\", found " + (cur.IsSequence() ? "a list of " + std::to_string(cur.size()) : found(cur)));
+        return std::nullopt;
+      }
+      walked = index_key(walked, st.index);
+      if (last) {
+        cur[st.index] = value;
+        break;
+      }
+      YAML::Node next = cur[st.index];
+      cur.reset(next);
+    }
+  }
+  return walked;
+}
+
+std::string num(double x) { return fmt::format("{}", x); }
+
+bool is_host(const std::optional<Platform>& p, const std::string& name) { return p && p->host_index(name) >= 0; }
+
+std::vector<std::string> host_names(const Platform& p) {
+  std::vector<std::string> out;
+  for (const auto& h : p.hosts) out.push_back(h.name);
+  return out;
+}
+
+std::vector<std::string> link_names(const Platform& p) {
+  std::vector<std::string> out;
+  for (const auto& l : p.links) out.push_back(l.name);
+  return out;
+}
+
+// A host reference: checked against the platform when it loaded (else only its form).
+std::optional<std::string> read_host(const Ctx& ctx, const YAML::Node& n, const std::string& key,
+                                     const std::optional<Platform>& platform) {
+  auto s = read_name(ctx, n, key, "a host name");
+  if (!s || !platform) return s;
+  if (!is_host(platform, *s)) {
+    error(ctx, n, key, "expected one of " + join_names(host_names(*platform)) + ", found " + found(n));
+    return std::nullopt;
+  }
+  return s;
+}
+
+// Checks one option value against its declared type.
+bool check_option_value(const Ctx& ctx, const OptionSpec& spec, const YAML::Node& v, const std::string& key,
+                        const std::optional<Platform>& platform) {
+  switch (spec.type) {
+    case OptionType::Bool: return read_bool(ctx, v, key).has_value();
+    case OptionType::Int: return read_int(ctx, v, key, std::numeric_limits<int64_t>::min()).has_value();
+    case OptionType::Double: return read_quantity(ctx, v, key, Kind::Number, Bound::Any).has_value();
+    case OptionType::String:
+      if (v.IsScalar()) return true;
+      error(ctx, v, key, "expected a string, found " + found(v));
+      return false;
+    case OptionType::Enum: return read_choice(ctx, v, key, spec.choices).has_value();
+    case OptionType::Host: return read_host(ctx, v, key, platform).has_value();
+    case OptionType::HostList:
+    case OptionType::StringList: {
+      const bool hosts = spec.type == OptionType::HostList;
+      if (!v.IsSequence()) {
+        error(ctx, v, key, std::string("expected a list of ") + (hosts ? "host names" : "strings") + ", found " +
+                               found(v));
+        return false;
+      }
+      bool ok = true;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (hosts) {
+          ok = read_host(ctx, v[i], index_key(key, i), platform).has_value() && ok;
+        } else if (!v[i].IsScalar()) {
+          error(ctx, v[i], index_key(key, i), "expected a string, found " + found(v[i]));
+          ok = false;
+        }
+      }
+      return ok;
+    }
+    case OptionType::Tree: return true;
+  }
+  return true;
+}
+
+PartitionerSpec read_partitioner(const Ctx& ctx, const YAML::Node& n, const PartitionerCatalog& catalog,
+                                 const std::optional<Platform>& platform) {
+  PartitionerSpec spec;
+  spec.loc = loc_of(ctx, n, "partitioner");
+  MapView m(ctx, n, "partitioner", {"name", "options"});
+  if (!m.ok()) return spec;
+  const auto name_node = m.require("name");
+  if (!name_node) return spec;
+  auto name = read_name(ctx, *name_node, "partitioner.name", "a partitioner name");
+  if (!name) return spec;
+  const auto it = catalog.find(*name);
+  if (it == catalog.end()) {
+    std::vector<std::string> names;
+    for (const auto& [k, v] : catalog) names.push_back(k);
+    const std::string dym = did_you_mean(*name, names);
+    error(ctx, *name_node, "partitioner.name",
+          "expected one of " + join_names(names, 40) + ", found " + found(*name_node) +
+              (dym.empty() ? "" : "; " + dym));
+    return spec;
+  }
+  spec.name = *name;
+  const std::vector<OptionSpec>& specs = it->second;
+  std::vector<std::string> option_names;
+  for (const auto& s : specs) option_names.push_back(s.name);
+
+  const auto options_node = m.get("options");
+  std::set<std::string> given;  // options present, valid or not (a bad value is not also "missing")
+  const YAML::Node where = options_node ? *options_node : n;
+  if (options_node) {
+    MapView opts(ctx, *options_node, "partitioner.options", {});
+    for (const auto& [oname, value] : opts.entries()) {
+      const std::string key = "partitioner.options." + oname;
+      const auto s = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == oname; });
+      if (s == specs.end()) {
+        // Locate at the key: find its key node.
+        YAML::Node key_node = value;
+        for (auto kt = options_node->begin(); kt != options_node->end(); ++kt)
+          if (kt->first.IsScalar() && kt->first.Scalar() == oname) key_node = kt->first;
+        const std::string dym = did_you_mean(oname, option_names);
+        error(ctx, key_node, key,
+              "unknown option of partitioner " + spec.name + "; " +
+                  (!dym.empty()            ? dym
+                   : option_names.empty() ? std::string("it takes no options")
+                                          : "expected one of " + join_names(option_names, 40)));
+        continue;
+      }
+      given.insert(oname);
+      if (check_option_value(ctx, *s, value, key, platform)) spec.options[oname] = to_node(ctx, value, key);
+    }
+  }
+  for (const auto& s : specs) {
+    if (given.count(s.name)) continue;
+    if (s.required) {
+      error(ctx, where, options_node ? "partitioner.options" : "partitioner",
+            options_node ? "missing key \"" + s.name + "\"" : "missing key \"options\" with \"" + s.name + "\"");
+      continue;
+    }
+    if (s.default_value.empty()) continue;
+    try {
+      const YAML::Node d = YAML::Load(s.default_value);
+      Node node = to_node(ctx, d, "partitioner.options." + s.name);
+      node.loc = loc_of(ctx, where, "partitioner");
+      spec.options[s.name] = std::move(node);
+    } catch (const YAML::Exception& e) {
+      // A registry bug, not the user's: say so at the partitioner.
+      error(ctx, n, "partitioner", "internal error: default of option \"" + s.name + "\" is not YAML: " + e.msg);
+    }
+  }
+  return spec;
+}
+
+void read_workload(const Ctx& ctx, const YAML::Node& n, const std::optional<Platform>& platform, Workload& w) {
+  MapView m(ctx, n, "workload", {"requests", "arrival", "source", "sink", "buffers"});
+  if (!m.ok()) return;
+  if (auto v = m.get("requests"))
+    if (auto q = read_int(ctx, *v, "workload.requests", 1)) w.requests = *q;
+  if (auto v = m.get("buffers"))
+    if (auto q = read_int(ctx, *v, "workload.buffers", 1)) w.buffers = static_cast<int>(*q);
+  if (auto v = m.get("source"))
+    if (auto s = read_host(ctx, *v, "workload.source", platform)) w.source = *s;
+  if (auto v = m.get("sink"))
+    if (auto s = read_host(ctx, *v, "workload.sink", platform)) w.sink = *s;
+  if (auto v = m.get("arrival")) {
+    MapView a(ctx, *v, "workload.arrival", {"process", "rate", "interval"});
+    if (!a.ok()) return;
+    if (auto p = a.get("process"))
+      if (auto s = read_choice(ctx, *p, "workload.arrival.process", {"saturate", "poisson", "periodic"}))
+        w.arrival.process = *s;
+    const bool poisson = w.arrival.process == "poisson", periodic = w.arrival.process == "periodic";
+    if (auto r = poisson ? a.require("rate") : a.get("rate")) {
+      if (!poisson)
+        error(ctx, *r, "workload.arrival.rate", "expected only with process: poisson, found process: " + w.arrival.process);
+      else if (auto q = read_quantity(ctx, *r, "workload.arrival.rate", Kind::Number, Bound::Positive))
+        w.arrival.rate_per_s = *q;
+    }
+    if (auto r = periodic ? a.require("interval") : a.get("interval")) {
+      if (!periodic)
+        error(ctx, *r, "workload.arrival.interval",
+              "expected only with process: periodic, found process: " + w.arrival.process);
+      else if (auto q = read_quantity(ctx, *r, "workload.arrival.interval", Kind::Time, Bound::Positive))
+        w.arrival.interval_s = *q;
+    }
+  }
+}
+
+void read_dynamics(const Ctx& ctx, const YAML::Node& n, const std::optional<Platform>& platform,
+                   std::vector<DynamicsEntry>& out) {
+  if (n.IsNull()) return;
+  if (!n.IsSequence()) {
+    error(ctx, n, "dynamics", "expected a list of entries such as {link: wifi, bandwidth: {...}}, found " + found(n));
+    return;
+  }
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node e = n[i];
+    const std::string key = index_key("dynamics", i);
+    MapView m(ctx, e, key, {"link", "host", "bandwidth", "latency", "load", "fail"});
+    if (!m.ok()) continue;
+    DynamicsEntry d;
+    d.loc = loc_of(ctx, e, key);
+    const bool has_link = m.has("link"), has_host = m.has("host");
+    if (has_link == has_host) {
+      error(ctx, e, key, std::string("expected exactly one of \"link\" or \"host\", found ") +
+                             (has_link ? "both" : "neither"));
+      continue;
+    }
+    d.target_kind = has_link ? "link" : "host";
+    const YAML::Node target = *m.get(d.target_kind);
+    const std::string tkey = child_key(key, d.target_kind);
+    if (auto s = read_name(ctx, target, tkey, "a " + d.target_kind + " name")) {
+      d.target = *s;
+      if (platform) {
+        const bool known = has_link ? platform->link_index(*s) >= 0 : platform->host_index(*s) >= 0;
+        if (!known)
+          error(ctx, target, tkey,
+                "expected one of " + join_names(has_link ? link_names(*platform) : host_names(*platform)) +
+                    ", found " + found(target));
+      }
+    }
+    std::vector<std::string> whats;
+    for (const char* w : {"bandwidth", "latency", "load", "fail"})
+      if (m.has(w)) whats.push_back(w);
+    if (whats.size() != 1) {
+      error(ctx, e, key,
+            "expected exactly one of \"bandwidth\", \"latency\", \"load\" or \"fail\", found " +
+                (whats.empty() ? std::string("none") : join_names(whats)));
+      continue;
+    }
+    d.what = whats[0];
+    const bool link_only = d.what == "bandwidth" || d.what == "latency";
+    const bool host_only = d.what == "load";
+    if ((link_only && !has_link) || (host_only && !has_host)) {
+      error(ctx, *m.get(d.what), child_key(key, d.what),
+            "expected only on a " + std::string(link_only ? "link" : "host") + ", found it on a " + d.target_kind);
+      continue;
+    }
+    d.spec = to_node(ctx, *m.get(d.what), child_key(key, d.what));
+    out.push_back(std::move(d));
+  }
+}
+
+void read_adapt(const Ctx& ctx, const YAML::Node& n, Adapt& a) {
+  MapView m(ctx, n, "adapt", {"policy", "interval", "threshold", "migration"});
+  if (!m.ok()) return;
+  a.spec = to_node(ctx, n, "adapt");
+  if (auto v = m.get("policy"))
+    if (auto s = read_choice(ctx, *v, "adapt.policy", {"none", "periodic", "on-change"})) a.policy = *s;
+  if (auto v = m.get("migration"))
+    if (auto s = read_choice(ctx, *v, "adapt.migration", {"transfer", "free"})) a.migration = *s;
+  const bool periodic = a.policy == "periodic", on_change = a.policy == "on-change";
+  if (auto v = periodic ? m.require("interval") : m.get("interval")) {
+    if (!periodic)
+      error(ctx, *v, "adapt.interval", "expected only with policy: periodic, found policy: " + a.policy);
+    else if (auto q = read_quantity(ctx, *v, "adapt.interval", Kind::Time, Bound::Positive))
+      a.interval_s = *q;
+  }
+  if (auto v = on_change ? m.require("threshold") : m.get("threshold")) {
+    if (!on_change)
+      error(ctx, *v, "adapt.threshold", "expected only with policy: on-change, found policy: " + a.policy);
+    else if (auto q = read_quantity(ctx, *v, "adapt.threshold", Kind::Number, Bound::Positive))
+      a.threshold = *q;
+  }
+}
+
+std::string stem_of(const std::string& path) { return std::filesystem::path(path).stem().string(); }
+
+// The scenario as YAML with every default filled (scenario.resolved.yaml). Paths stay as written.
+std::string resolved_yaml(const Scenario& s, const YAML::Node& model_node, const YAML::Node& platform_node,
+                          const std::optional<YAML::Node>& dynamics_node) {
+  YAML::Node r(YAML::NodeType::Map);
+  r["name"] = s.name;
+  r["seed"] = s.seed;
+  r["model"] = YAML::Clone(model_node);
+  r["batch"] = s.batch;
+  r["platform"] = YAML::Clone(platform_node);
+  r["cost"] = s.cost;
+  r["network"]["model"] = s.network_model;
+  r["partitioner"]["name"] = s.partitioner.name;
+  YAML::Node opts(YAML::NodeType::Map);
+  for (const auto& [k, v] : s.partitioner.options) opts[k] = from_node(v);
+  r["partitioner"]["options"] = opts;
+  YAML::Node w(YAML::NodeType::Map);
+  w["requests"] = s.workload.requests;
+  w["arrival"]["process"] = s.workload.arrival.process;
+  if (s.workload.arrival.process == "poisson") w["arrival"]["rate"] = num(s.workload.arrival.rate_per_s);
+  if (s.workload.arrival.process == "periodic") w["arrival"]["interval"] = num(s.workload.arrival.interval_s);
+  if (!s.workload.source.empty()) w["source"] = s.workload.source;
+  if (!s.workload.sink.empty()) w["sink"] = s.workload.sink;
+  w["buffers"] = s.workload.buffers;
+  r["workload"] = w;
+  if (dynamics_node && dynamics_node->IsSequence() && dynamics_node->size() > 0)
+    r["dynamics"] = YAML::Clone(*dynamics_node);
+  r["adapt"]["policy"] = s.adapt.policy;
+  if (s.adapt.policy == "periodic") r["adapt"]["interval"] = num(s.adapt.interval_s);
+  if (s.adapt.policy == "on-change") r["adapt"]["threshold"] = num(s.adapt.threshold);
+  r["adapt"]["migration"] = s.adapt.migration;
+  if (!s.output.dir.empty()) r["output"]["dir"] = s.output.dir;
+  r["output"]["window"] = num(s.output.window_s);
+  YAML::Emitter e;
+  e << r;
+  return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace
+
+std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root, const std::vector<Override>& overrides,
+                                       const PartitionerCatalog& catalog, Diagnostics& diag) {
+  const std::size_t errors_before = diag.items().size();
+  Ctx ctx{path, &diag, {}};
+  for (const auto& o : overrides)
+    if (auto p = apply_override(root, o, diag)) ctx.override_paths.push_back(*p);
+
+  Scenario s;
+  s.path = path;
+  s.name = stem_of(path);
+  MapView top(ctx, root, "",
+              {"name", "seed", "model", "batch", "platform", "cost", "network", "partitioner", "workload", "dynamics",
+               "adapt", "output"});
+  if (!top.ok()) return std::nullopt;
+  if (auto v = top.get("name"))
+    if (auto n = read_name(ctx, *v, "name", "a scenario name")) s.name = *n;
+  if (auto v = top.get("seed"))
+    if (auto q = read_int(ctx, *v, "seed", 0)) s.seed = static_cast<uint64_t>(*q);
+  if (auto v = top.get("batch"))
+    if (auto q = read_int(ctx, *v, "batch", 1)) s.batch = static_cast<int>(*q);
+
+  // Model: zoo name, {file: PATH} or {onnx: PATH}.
+  YAML::Node model_node;
+  if (auto v = top.require("model")) {
+    model_node = *v;
+    if (v->IsScalar()) {
+      s.model_ref = v->Scalar();
+      if (auto g = model::zoo_model(v->Scalar())) {
+        s.model = std::move(*g);
+      } else {
+        const auto names = model::zoo_names();
+        const std::string dym = did_you_mean(v->Scalar(), names);
+        error(ctx, *v, "model",
+              "expected a zoo model (one of " + join_names(names, 40) + ") or {file: PATH}, found " + found(*v) +
+                  (dym.empty() ? "" : "; " + dym));
+      }
+    } else if (v->IsMap()) {
+      MapView m(ctx, *v, "model", {"file", "onnx"});
+      if (m.has("file") == m.has("onnx") && m.ok()) {
+        error(ctx, *v, "model",
+              std::string("expected exactly one of \"file\" or \"onnx\", found ") + (m.has("file") ? "both" : "neither"));
+      } else if (auto f = m.get("file")) {
+        if (auto rel = read_name(ctx, *f, "model.file", "a model file path")) {
+          s.model_ref = *rel;
+          const std::string resolved = resolve_path(path, *rel);
+          if (auto mroot = load_yaml_file(resolved, diag, &ctx, &*f, "model.file")) {
+            Ctx mctx{resolved, &diag, {}};
+            if (auto g = parse_model(mctx, *mroot, stem_of(resolved))) s.model = std::move(*g);
+          }
+        }
+      } else if (auto o = m.get("onnx")) {
+        error(ctx, *o, "model.onnx", "ONNX import is not available yet; give a layer-table model as {file: PATH}");
+      }
+    } else {
+      error(ctx, *v, "model", "expected a zoo model name or {file: PATH}, found " + found(*v));
+    }
+  }
+
+  // Platform: a path relative to this file, or the map inline.
+  std::optional<Platform> platform;
+  YAML::Node platform_node;
+  if (auto v = top.require("platform")) {
+    platform_node = *v;
+    if (v->IsScalar()) {
+      const std::string resolved = resolve_path(path, v->Scalar());
+      if (auto proot = load_yaml_file(resolved, diag, &ctx, &*v, "platform")) {
+        Ctx pctx{resolved, &diag, {}};
+        platform = parse_platform(pctx, *proot, "");
+      }
+    } else if (v->IsMap()) {
+      platform = parse_platform(ctx, *v, "platform");
+      if (platform) platform->path = "<inline>";
+    } else {
+      error(ctx, *v, "platform", "expected a platform file path or an inline platform map, found " + found(*v));
+    }
+  }
+  if (platform) s.platform = *platform;
+
+  if (auto v = top.get("cost")) {
+    if (auto c = read_choice(ctx, *v, "cost", {"analytic", "profile", "regression"})) {
+      if (*c == "regression")
+        error(ctx, *v, "cost", "the regression cost model is not available yet; use analytic or profile");
+      else
+        s.cost = *c;
+    }
+  }
+  if (auto v = top.get("network")) {
+    MapView m(ctx, *v, "network", {"model"});
+    if (auto mv = m.get("model"))
+      if (auto c = read_choice(ctx, *mv, "network.model", {"exact", "simgrid"})) s.network_model = *c;
+  }
+  if (auto v = top.require("partitioner")) s.partitioner = read_partitioner(ctx, *v, catalog, platform);
+  if (auto v = top.get("workload")) read_workload(ctx, *v, platform, s.workload);
+  const auto dynamics_node = top.get("dynamics");
+  if (dynamics_node) read_dynamics(ctx, *dynamics_node, platform, s.dynamics);
+  if (auto v = top.get("adapt")) read_adapt(ctx, *v, s.adapt);
+  if (auto v = top.get("output")) {
+    MapView m(ctx, *v, "output", {"dir", "window"});
+    if (auto d = m.get("dir"))
+      if (auto n = read_name(ctx, *d, "output.dir", "a directory path")) s.output.dir = *n;
+    if (auto w = m.get("window"))
+      if (auto q = read_quantity(ctx, *w, "output.window", Kind::Time, Bound::Positive)) s.output.window_s = *q;
+  }
+
+  if (diag.items().size() != errors_before) return std::nullopt;
+  s.resolved_yaml = resolved_yaml(s, model_node, platform_node, dynamics_node);
+  return s;
+}
+
+}  // namespace detail
+
+std::optional<Scenario> load_scenario(const std::string& path, const std::vector<Override>& overrides,
+                                      const PartitionerCatalog& partitioners, Diagnostics& diag) {
+  auto root = detail::load_yaml_file(path, diag);
+  if (!root) return std::nullopt;
+  return detail::parse_scenario(path, *root, overrides, partitioners, diag);
+}
+
+std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& name,
+                                           const std::vector<Override>& overrides,
+                                           const PartitionerCatalog& partitioners, Diagnostics& diag) {
+  auto root = detail::load_yaml_text(text, name, diag);
+  if (!root) return std::nullopt;
+  return detail::parse_scenario(name, *root, overrides, partitioners, diag);
+}
+
+}  // namespace edgesplit::config
