@@ -39,7 +39,6 @@ int main(int argc, char** argv) {
                 "peak RSS %.1f MB\n",
                 static_cast<long long>(r.requests_completed), wall_s, static_cast<double>(r.requests_completed) / wall_s,
                 r.throughput_rps, static_cast<double>(ru.ru_maxrss) / 1024.0);
-    if (argc <= 2) std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -1,5 +1,8 @@
 // manual: stages written by the user (AutoDiCE-style mapping), every mistake reported at its
 // place in the scenario: unknown host or layer, a layer in two stages or none, stages out of order.
+#include <filesystem>
+
+#include "partitioners/autodice.hpp"
 #include "partitioners/option_util.hpp"
 
 namespace edgesplit::partition {
@@ -8,15 +11,64 @@ namespace {
 
 std::string stage_key(const config::Node& stages, std::size_t i) { return fmt::format("{}[{}]", stages.key, i); }
 
+/// Reads an AutoDiCE mapping file (path relative to the scenario that names it) into the same
+/// located tree as a `stages` list, so both go through one set of checks.
+config::Node stages_from_autodice(const config::Node& at) {
+  if (!at.is_scalar() || at.scalar.empty()) util::fail(at, "expected the path of an AutoDiCE mapping file (JSON)");
+  std::filesystem::path path(at.scalar);
+  if (path.is_relative() && !at.loc.file.empty() && at.loc.file != "<command line>")
+    path = std::filesystem::path(at.loc.file).parent_path() / path;
+  config::Diagnostics diag;
+  const auto stages = parse_autodice(path.string(), diag);
+  if (diag.has_errors()) throw config::InputError(diag.sorted().front());
+  config::Node list;
+  list.kind = config::Node::Kind::Sequence;
+  list.loc = at.loc;
+  list.key = at.key;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const auto& st = stages[i];
+    config::Node item;
+    item.kind = config::Node::Kind::Map;
+    item.loc = st.loc;
+    item.key = st.key;
+    config::Node host;
+    host.kind = config::Node::Kind::Scalar;
+    host.scalar = st.host;
+    host.loc = st.loc;
+    host.key = st.key;
+    config::Node layers;
+    layers.kind = config::Node::Kind::Sequence;
+    layers.loc = st.loc;
+    layers.key = st.key;
+    for (std::size_t j = 0; j < st.layers.size(); ++j) {
+      config::Node n;
+      n.kind = config::Node::Kind::Scalar;
+      n.scalar = st.layers[j];
+      n.loc = j < st.layer_locs.size() ? st.layer_locs[j] : st.loc;
+      n.key = fmt::format("{}[{}]", st.key, j);
+      layers.items.push_back(std::move(n));
+    }
+    item.entries.emplace_back("host", std::move(host));
+    item.entries.emplace_back("layers", std::move(layers));
+    list.items.push_back(std::move(item));
+  }
+  return list;
+}
+
 class ManualPartitioner : public Partitioner {
  public:
   explicit ManualPartitioner(Options options) : options_(std::move(options)) {}
 
   Plan partition(const Problem& p) const override {
     const config::Node* stages_node = util::option(options_, "stages");
-    if (!stages_node)
-      util::fail_missing("stages", "missing key \"stages\" (manual needs a stage list)");
-    const auto& sn = *stages_node;
+    const config::Node* autodice_node = util::option(options_, "autodice");
+    if (stages_node && autodice_node)
+      util::fail(*autodice_node, "expected either \"stages\" or \"autodice\", found both");
+    if (!stages_node && !autodice_node)
+      util::fail_missing("stages", "missing key \"stages\" (manual needs a stage list or an autodice mapping file)");
+    config::Node from_file;
+    if (autodice_node) from_file = stages_from_autodice(*autodice_node);
+    const auto& sn = stages_node ? *stages_node : from_file;
     if (!sn.is_sequence() || sn.items.empty())
       util::fail(sn, "expected a non-empty list of stages such as [{host: pi-1, layers: conv1..pool5}]");
 
@@ -119,7 +171,9 @@ PartitionerInfo manual_info() {
   info.summary = "stages given by the user: a list of {host, layers} (AutoDiCE-style mapping)";
   info.options = {
       {"stages", OptionType::Tree, "",
-       "list of {host: NAME, layers: [names] or \"first..last\"}, in pipeline order", {}, true},
+       "list of {host: NAME, layers: [names] or \"first..last\"}, in pipeline order", {}, false},
+      {"autodice", OptionType::String, "",
+       "AutoDiCE mapping file (JSON: {\"<host>_<resource>\": [node names]}) instead of stages", {}, false},
   };
   info.make = [](const Options& o) { return std::make_unique<ManualPartitioner>(o); };
   return info;

@@ -8,6 +8,7 @@
 
 #include "sim/config/loader.hpp"
 #include "sim/config/yaml_reader.hpp"
+#include "sim/importers/onnx_import.hpp"
 #include "sim/model/zoo.hpp"
 
 namespace edgesplit::config {
@@ -446,7 +447,7 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
                   (dym.empty() ? "" : "; " + dym));
       }
     } else if (v->IsMap()) {
-      MapView m(ctx, *v, "model", {"file", "onnx"});
+      MapView m(ctx, *v, "model", {"file", "onnx", "input_shape"});
       if (m.has("file") == m.has("onnx") && m.ok()) {
         error(ctx, *v, "model",
               std::string("expected exactly one of \"file\" or \"onnx\", found ") + (m.has("file") ? "both" : "neither"));
@@ -460,7 +461,37 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
           }
         }
       } else if (auto o = m.get("onnx")) {
-        error(ctx, *o, "model.onnx", "ONNX import is not available yet; give a layer-table model as {file: PATH}");
+        std::optional<std::vector<int64_t>> input_shape;
+        if (auto is = m.get("input_shape")) {
+          std::vector<int64_t> dims;
+          bool good = is->IsSequence() && is->size() > 0;
+          if (good) {
+            for (const auto& d : *is) {
+              auto x = d.IsScalar() ? scalar_to_int(d.Scalar()) : std::nullopt;
+              if (!x || *x < 1) good = false;
+              dims.push_back(x.value_or(0));
+            }
+          }
+          if (good) {
+            input_shape = dims;
+          } else {
+            error(ctx, *is, "model.input_shape", "expected a list of positive integers such as [3, 224, 224], found " + found(*is));
+          }
+        }
+        if (auto rel = read_name(ctx, *o, "model.onnx", "an ONNX file path")) {
+          s.model_ref = *rel;
+          try {
+            s.model = importers::import_onnx(resolve_path(path, *rel), input_shape);
+          } catch (const InputError& e) {
+            Diagnostic d = e.diagnostic();
+            if (d.loc.line == 0) {  // the importer knows no line: point at the scenario's onnx key
+              d.message = d.loc.file + ": " + (d.key.empty() ? "" : d.key + ": ") + d.message;
+              d.loc = SourceLoc{ctx.file, o->Mark().line + 1, o->Mark().column + 1};
+              d.key = "model.onnx";
+            }
+            diag.error(d.loc, d.key, d.message);
+          }
+        }
       }
     } else {
       error(ctx, *v, "model", "expected a zoo model name or {file: PATH}, found " + found(*v));

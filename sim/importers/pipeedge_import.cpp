@@ -286,11 +286,13 @@ std::optional<PipeEdgeFiles> convert_pipeedge(const PipeEdgeImportArgs& args, co
   for (const auto& name : used_types)
     for (const auto& h : types.at(name).hosts)
       p += fmt::format("  - {{name: {}, type: {}, link: {}}}\n", quoted(h), quoted(name), quoted(h + "-link"));
-  p += "links:  # one access link per host at its type's bw_Mbps; PipeEdge models no latency\n";
+  p += "# One access link per host at its type's bw_Mbps; PipeEdge models no latency.\n";
+  p += "# No power figure in PipeEdge's files for links either: edit before reading energy.\n";
+  p += "links:\n";
   for (const auto& name : used_types) {
     const auto& t = types.at(name);
     for (const auto& h : t.hosts)
-      p += fmt::format("  - {{name: {}, bandwidth: {}, latency: 0s}}  # {} Mbps x 2^20 / 8 B/s\n", quoted(h + "-link"),
+      p += fmt::format("  - {{name: {}, bandwidth: {}, latency: 0s, power: {{idle: 0W, busy: 0W}}}}  # {} Mbps x 2^20 / 8 B/s\n", quoted(h + "-link"),
                        t.bw_Mbps * kMiB / 8, t.bw_Mbps);
   }
   out.platform_yaml = p;

@@ -94,11 +94,21 @@ inline partition::Plan make_plan(const std::vector<std::vector<model::LayerId>>&
   return plan;
 }
 
-/// A fresh output directory under the build tree, unique per process.
+/// Removes this process's scratch directory when the process ends.
+struct ScratchDir {
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / fmt::format("edgesplit-sim-test-{}", ::getpid());
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+/// A fresh output directory path in a per-process scratch directory (removed at exit).
 inline std::string out_dir(const std::string& name) {
-  const auto base = std::filesystem::temp_directory_path() / fmt::format("edgesplit-sim-test-{}", ::getpid());
-  std::filesystem::create_directories(base);
-  return (base / name).string();
+  static ScratchDir scratch;
+  std::filesystem::create_directories(scratch.path);
+  return (scratch.path / name).string();
 }
 
 inline std::string read_file(const std::string& path) {
