@@ -24,9 +24,9 @@ struct Device {
 // Figures as in platforms/edge-hub-cloud.yaml (effective speeds; Wi-Fi 100 Mbps / 2 ms,
 // Gigabit Ethernet / 0.1 ms).
 const std::vector<Device> kDevices = {
-    {"nano", 118e9, 4.0 * (1ull << 30), 12.5e6, 2e-3},
     {"xavier", 590e9, 8.0 * (1ull << 30), 125e6, 1e-4},
     {"hub", 3.6e12, 16.0 * (1ull << 30), 125e6, 1e-4},
+    {"nano", 118e9, 4.0 * (1ull << 30), 12.5e6, 2e-3},
     {"rpi", 7.2e9, 4.0 * (1ull << 30), 12.5e6, 2e-3},
 };
 
@@ -90,6 +90,7 @@ void run(const std::string& model_name, std::size_t hosts, const std::string& gr
 int main(int argc, char** argv) {
   const std::string limit = argc > 1 ? argv[1] : "30";
   for (bool preload : {true, false}) {
+    run("resnet50", 2, "block", preload, limit);
     run("resnet50", 3, "block", preload, limit);
     run("resnet50", 4, "block", preload, limit);
     run("vgg16", 3, "layer", preload, limit);

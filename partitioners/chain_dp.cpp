@@ -95,7 +95,8 @@ class Decision {
           if (c_.send(u, v, j) <= t) set(&send_ok_[(u * k_ + v) * w_], j);
 
     std::fill(reach_.begin(), reach_.end(), 0);
-    for (std::size_t u = 0; u < k_; ++u) set(&reach_[u * w_], 0);
+    for (std::size_t u = 0; u < k_; ++u)
+      if (c_.source_s[u] <= t) set(&reach_[u * w_], 0);
     std::vector<int> d(k_, 0);
     std::vector<Word> span(w_);
     const std::size_t m = radix_.size();
@@ -115,7 +116,7 @@ class Decision {
           }
         }
         if (!any) continue;
-        if (test(span.data(), l_)) {
+        if (test(span.data(), l_) && c_.sink_s[u] <= t) {
           found_s_ = s;
           found_u_ = u;
           return true;
@@ -267,11 +268,38 @@ ChainInstance build_chain(const Problem& p, const ChainSettings& settings) {
         c.send_energy_j[(u * k + v) * (l + 1) + j] = p.cost.send_energy_j(c.cut_bytes[j], a, b);
       }
     }
+  // Source and sink transfers, costed from the representative (first) host of each type.
+  const int source = p.source_host.empty() ? -1 : [&] {
+    for (const auto& h : p.hosts)
+      if (h.name == p.source_host) return h.index;
+    return -1;
+  }();
+  const int sink = p.sink_host.empty() ? -1 : [&] {
+    for (const auto& h : p.hosts)
+      if (h.name == p.sink_host) return h.index;
+    return -1;
+  }();
+  c.source_s.assign(k, 0.0);
+  c.source_energy_j.assign(k, 0.0);
+  c.sink_s.assign(k, 0.0);
+  c.sink_energy_j.assign(k, 0.0);
+  for (std::size_t u = 0; u < k; ++u) {
+    const int rep = c.type_hosts[u].front();
+    if (source >= 0) {
+      c.source_s[u] = p.cost.send_s(c.cut_bytes[0], source, rep);
+      c.source_energy_j[u] = p.cost.send_energy_j(c.cut_bytes[0], source, rep);
+    }
+    if (sink >= 0) {
+      c.sink_s[u] = p.cost.send_s(c.cut_bytes[l], rep, sink);
+      c.sink_energy_j[u] = p.cost.send_energy_j(c.cut_bytes[l], rep, sink);
+    }
+  }
   return c;
 }
 
 double bottleneck_of(const ChainInstance& c, const std::vector<ChainStage>& stages) {
   double b = 0;
+  if (!stages.empty()) b = std::max(c.source_s[stages.front().type], c.sink_s[stages.back().type]);
   for (std::size_t s = 0; s < stages.size(); ++s) {
     const auto& st = stages[s];
     b = std::max(b, c.compute(st.type, st.begin, st.end));
@@ -282,6 +310,7 @@ double bottleneck_of(const ChainInstance& c, const std::vector<ChainStage>& stag
 
 double latency_of(const ChainInstance& c, const std::vector<ChainStage>& stages) {
   double t = 0;
+  if (!stages.empty()) t = c.source_s[stages.front().type] + c.sink_s[stages.back().type];
   for (std::size_t s = 0; s < stages.size(); ++s) {
     const auto& st = stages[s];
     t += c.compute(st.type, st.begin, st.end);
@@ -292,6 +321,7 @@ double latency_of(const ChainInstance& c, const std::vector<ChainStage>& stages)
 
 double energy_of(const ChainInstance& c, const std::vector<ChainStage>& stages, double period_s) {
   double e = 0;
+  if (!stages.empty()) e = c.source_energy_j[stages.front().type] + c.sink_energy_j[stages.back().type];
   for (std::size_t s = 0; s < stages.size(); ++s) {
     const auto& st = stages[s];
     e += c.energy(st.type, st.begin, st.end) + c.idle_w[st.type] * period_s;
@@ -311,6 +341,10 @@ std::vector<double> candidate_bottlenecks(const ChainInstance& c) {
     for (std::size_t v = 0; v < k; ++v)
       for (std::size_t j = 1; j < l; ++j)
         if (c.send(u, v, j) < kInf) out.push_back(c.send(u, v, j));
+  for (std::size_t u = 0; u < k; ++u) {
+    out.push_back(c.source_s[u]);
+    out.push_back(c.sink_s[u]);
+  }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -361,7 +395,8 @@ ChainSolution min_additive(const ChainInstance& c, Additive kind, double bound_s
   auto stage_ok = [&](std::size_t u, std::size_t i, std::size_t j) {
     return c.fits(u, i, j) && c.compute(u, i, j) <= bound_s;
   };
-  for (std::size_t u = 0; u < k; ++u) at(0, u, 0) = 0;
+  for (std::size_t u = 0; u < k; ++u)
+    if (c.source_s[u] <= bound_s) at(0, u, 0) = kind == Additive::Latency ? c.source_s[u] : c.source_energy_j[u];
   double best = kInf;
   std::size_t best_s = 0, best_u = 0, best_i = 0;
   std::vector<int> d(k, 0);
@@ -376,8 +411,10 @@ ChainSolution min_additive(const ChainInstance& c, Additive kind, double bound_s
           if (!stage_ok(u, i, j)) continue;
           const double hs = hv + stage_cost(u, i, j);
           if (j == l) {
-            if (hs < best) {
-              best = hs;
+            if (!(c.sink_s[u] <= bound_s)) continue;
+            const double hs_end = hs + (kind == Additive::Latency ? c.sink_s[u] : c.sink_energy_j[u]);
+            if (hs_end < best) {
+              best = hs_end;
               best_s = s;
               best_u = u;
               best_i = i;

@@ -37,6 +37,10 @@ struct ChainInstance {
   std::vector<double> cut_bytes;                 ///< [j], j = 0..L
   std::vector<double> send_s;                    ///< [(u*K+v)*(L+1)+j]; +inf when u -> v is impossible
   std::vector<double> send_energy_j;             ///< same indexing
+  /// [u]: the input's transfer from Problem::source_host to the first stage on type u, and the
+  /// outputs' transfer from the last stage on u to Problem::sink_host (0 when there is none).
+  /// The source is a pipeline element of its own: its send bounds the throughput like a stage's.
+  std::vector<double> source_s, source_energy_j, sink_s, sink_energy_j;
   ChainSettings settings;
 
   std::size_t types() const { return type_names.size(); }

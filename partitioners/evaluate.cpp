@@ -110,6 +110,7 @@ void evaluate(const Problem& p, Plan& plan) {
   if (!p.sink_host.empty() && sink < 0) throw std::invalid_argument("unknown sink host " + p.sink_host);
 
   double bottleneck = 0, latency = 0, energy = 0;
+  double source_send = 0;  // the source sends each request's input, one stage after another
   std::set<int> used;
   const double in_bytes = p.graph.input_bytes(p.batch);
   for (std::size_t k = 0; k < stages.size(); ++k) {
@@ -142,12 +143,16 @@ void evaluate(const Problem& p, Plan& plan) {
         energy += p.cost.send_energy_j(hs.share * in_bytes, source, hs.host);
       }
       latency += t;
+      source_send += t;
     }
     s.predicted_compute_s = compute;
     s.predicted_send_s = send;
     bottleneck = std::max({bottleneck, compute, send});
     latency += compute + send;
   }
+  // The source is a pipeline element of its own: its sends bound the throughput like a stage's.
+  bottleneck = std::max(bottleneck, source_send);
+  if (source >= 0) plan.notes["source_send_s"] = fmt::format("{}", source_send);
   for (int h : used) energy += p.hosts[static_cast<std::size_t>(h)].idle_w * bottleneck;
   plan.predicted_bottleneck_s = bottleneck;
   plan.predicted_latency_s = latency;

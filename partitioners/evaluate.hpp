@@ -15,7 +15,9 @@
 //   share x compute on that host; send = max over its hosts of the send of share x bytes
 //   to each destination's first host. Single-host stages (share 1) reduce to the above.
 // - Bottleneck (the pipeline period) = max over stages of max(compute, send): a stage
-//   computes request i+1 while it sends request i (FORMATS.md, throughput_rps).
+//   computes request i+1 while it sends request i (FORMATS.md, throughput_rps). The source
+//   host is a pipeline element too: the sum of its input sends also bounds the period
+//   (plan.notes["source_send_s"]).
 // - Latency of one request alone = input transfer (sum over input-reading stages) + sum over
 //   stages of (compute + send). Exact for chains, where stages run one after another; on DAGs
 //   with parallel stages it is an upper bound.

@@ -16,6 +16,13 @@ namespace edgesplit::partition {
 
 namespace {
 
+/// Index of the host called `name`, or -1 (empty name: none).
+int host_named(const Problem& p, const std::string& name) {
+  for (const auto& h : p.hosts)
+    if (!name.empty() && h.name == name) return h.index;
+  return -1;
+}
+
 // Size limits, stated in the error message and in `edgesplit partitioners`.
 constexpr std::size_t kMaxLayers = 16;
 constexpr std::size_t kMaxHosts = 16;
@@ -158,11 +165,14 @@ class Exhaustive : public Partitioner {
               current.push_back({h, i, j});
               if (j == l) {
                 ++enumerated;
-                const double bottleneck = std::max(closed_max, c);
+                const int sink = host_named(p, p.sink_host);
+                const double out_s = sink >= 0 ? p.cost.send_s(cut[l], h, sink) : 0.0;
+                const double out_e = sink >= 0 ? p.cost.send_energy_j(cut[l], h, sink) : 0.0;
+                const double bottleneck = std::max({closed_max, c, out_s});
                 if (bottleneck <= bound_tol) {
                   const double value = objective == "throughput" ? bottleneck
-                                       : objective == "latency"  ? lat
-                                                                 : en + idle * bottleneck;
+                                       : objective == "latency"  ? lat + out_s
+                                                                 : en + out_e + idle * bottleneck;
                   if (value < best) {
                     best = value;
                     best_plan = current;
@@ -176,7 +186,9 @@ class Exhaustive : public Partitioner {
             --used[u];
           }
         };
-    go(0, -1, 0, 0, 0, 0, 0);
+    // A source host sends the input to the first stage as a pipeline element of its own: start
+    // the recursion with it as the "previous stage" (no compute, no idle power).
+    go(0, host_named(p, p.source_host), 0, 0, 0, 0, 0);
 
     if (best_plan.empty()) {
       InfeasibleReason r;

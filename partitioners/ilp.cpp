@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -231,29 +232,67 @@ Start heuristic_start(const Instance& in, double budget_s) {
     if (ok) best = {gk, in.latency(gk)};
   }
   if (best.gk.empty()) return best;
-  // First-improvement local search: move every run of consecutive groups to one host.
-  bool improved = true;
-  while (improved) {
-    improved = false;
-    for (std::size_t a = 0; a < G; ++a) {
-      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > budget_s) return best;
-      for (std::size_t b = a; b < G; ++b) {
-        for (std::size_t k = 0; k < K; ++k) {
-          std::vector<int> gk = best.gk;
-          bool changed = false;
-          for (std::size_t g = a; g <= b; ++g) {
-            changed = changed || gk[g] != static_cast<int>(k);
-            gk[g] = static_cast<int>(k);
-          }
-          if (!changed) continue;
-          const double v = in.latency(gk);
-          if (v < best.latency_s * (1 - 1e-12)) {
-            best = {std::move(gk), v};
-            improved = true;
-          }
-        }
-      }
+
+  // An evaluation budget keeps the start (and so CBC's path) the same on every machine; the
+  // wall-clock guard (the solver's own time limit) only cuts in on very large models.
+  long evals = 0;
+  const long max_evals = 100000;
+  auto out_of_budget = [&] {
+    return evals >= max_evals ||
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > budget_s;
+  };
+  auto try_move = [&](Start& cur, std::vector<int>& gk) {
+    ++evals;
+    const double v = in.latency(gk);
+    if (v < cur.latency_s * (1 - 1e-12)) {
+      cur = {gk, v};
+      return true;
     }
+    return false;
+  };
+  // First-improvement descent over two neighbourhoods: every run of consecutive groups to one
+  // host; then every pair of groups to any two hosts (escapes "two loads must swap" minima).
+  auto descend = [&](Start cur) {
+    bool improved = true;
+    while (improved && !out_of_budget()) {
+      improved = false;
+      for (std::size_t a = 0; a < G && !out_of_budget(); ++a)
+        for (std::size_t b = a; b < G; ++b)
+          for (std::size_t k = 0; k < K; ++k) {
+            std::vector<int> gk = cur.gk;
+            bool changed = false;
+            for (std::size_t g = a; g <= b; ++g) {
+              changed = changed || gk[g] != static_cast<int>(k);
+              gk[g] = static_cast<int>(k);
+            }
+            if (changed && try_move(cur, gk)) improved = true;
+          }
+      if (improved || K < 2) continue;
+      for (std::size_t a = 0; a < G && !out_of_budget(); ++a)
+        for (std::size_t b = a + 1; b < G; ++b)
+          for (std::size_t ka = 0; ka < K; ++ka)
+            for (std::size_t kb = 0; kb < K; ++kb) {
+              if (cur.gk[a] == static_cast<int>(ka) || cur.gk[b] == static_cast<int>(kb)) continue;
+              std::vector<int> gk = cur.gk;
+              gk[a] = static_cast<int>(ka);
+              gk[b] = static_cast<int>(kb);
+              if (try_move(cur, gk)) improved = true;
+            }
+    }
+    return cur;
+  };
+  best = descend(best);
+  // Perturbation rounds with a fixed seed: re-host three random groups and descend again.
+  std::mt19937 rng(12345);
+  for (std::size_t round = 0; round < G && K > 1 && !out_of_budget(); ++round) {
+    Start next = best;
+    for (int i = 0; i < 3; ++i)
+      next.gk[std::uniform_int_distribution<std::size_t>(0, G - 1)(rng)] =
+          static_cast<int>(std::uniform_int_distribution<std::size_t>(0, K - 1)(rng));
+    next.latency_s = in.latency(next.gk);
+    ++evals;
+    next = descend(next);
+    if (next.latency_s < best.latency_s * (1 - 1e-12)) best = std::move(next);
   }
   return best;
 }
@@ -328,6 +367,8 @@ Model build_model(const Instance& in, double scale, double horizon) {
 
   Model m;
   Lp& lp = m.lp;
+  m.makespan = lp.col(0.0, U, 1.0);
+  const int makespan = m.makespan;
   m.x.assign(G, std::vector<int>(K));
   for (std::size_t g = 0; g < G; ++g) {
     std::vector<std::pair<int, double>> one;
@@ -453,6 +494,24 @@ Model build_model(const Instance& in, double scale, double horizon) {
         lp.geq(t, -M);
       }
     }
+    // Load-balance rows, valid without big-M (the rows above vanish when x is fractional):
+    // if any weighted layer j <= l sits on k, the last of them, j*, is ready only after every
+    // load of those layers on k, and the request still needs tail[j*] after that, so
+    //   T >= sum_{j <= l, weighted} load(j, k) x[g(j)][k] + min_{j <= l, weighted} tail[j]
+    // (with no such layer on k the sum is 0 and the row holds as T >= tail of layer 0).
+    double min_tail = kInf;
+    std::vector<std::map<std::size_t, double>> cum(K);
+    for (model::LayerId l = 0; l < L; ++l) {
+      if (!weighted[l]) continue;
+      min_tail = std::min(min_tail, tail[l]);
+      for (std::size_t k = 0; k < K; ++k) {
+        if (!ok(gidx(l), k)) continue;
+        cum[k][gidx(l)] += wl[l][k];
+        std::vector<std::pair<int, double>> t{{makespan, 1.0}};
+        for (const auto& [g, load] : cum[k]) t.push_back({m.x[g][k], -load});
+        lp.geq(t, min_tail);
+      }
+    }
   } else {
     // On demand: load start LS[l] >= inputs arrived, >= the previous load on its host (Q: the
     // end of the loads of weighted layers <= l on host k).
@@ -479,7 +538,6 @@ Model build_model(const Instance& in, double scale, double horizon) {
   }
 
   // Makespan: every output finished and delivered to the sink.
-  m.makespan = lp.col(0.0, U, 1.0);
   for (auto o : outputs) {
     std::vector<std::pair<int, double>> t{{m.makespan, 1.0}, {F[o], -1.0}};
     for (std::size_t k = 0; k < K; ++k) t.push_back({m.x[gidx(o)][k], -output_delivery_s(p, o, host(k)) / scale});
@@ -526,7 +584,8 @@ Solved solve(const Model& m, const Start& start, double time_limit_s) {
   for (int c : lp.integers) Cbc_setInteger(model, c);
   Cbc_setObjSense(model, 1.0);
   Cbc_setLogLevel(model, 0);
-  Cbc_setMaximumSeconds(model, time_limit_s);
+  Cbc_setParameter(model, "timeMode", "elapsed");  // time_limit_s is wall-clock time
+  Cbc_setMaximumSeconds(model, std::max(0.01, time_limit_s));
   Cbc_setAllowableGap(model, 1e-10);
   Cbc_setAllowableFractionGap(model, 1e-9);
   std::vector<int> start_cols;
@@ -613,7 +672,9 @@ class IlpPartitioner : public Partitioner {
     if (p.graph.size() == 0) throw std::invalid_argument("ilp: the model has no layers");
     const Instance in = make_instance(p, s);
 
-    const Start start = s.warm_start ? heuristic_start(in, std::min(1.0, 0.1 * s.time_limit_s)) : Start{};
+    const auto t_start = std::chrono::steady_clock::now();
+    const Start start = s.warm_start ? heuristic_start(in, 0.5 * s.time_limit_s) : Start{};
+    const double heuristic_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
     // Time unit and horizon: the start solution's latency when there is one (so the model's
     // times are about 1 and CBC's absolute tolerances are relative), else the sum of every
     // duration at its largest, which no schedule exceeds.
@@ -634,7 +695,7 @@ class IlpPartitioner : public Partitioner {
     Solved sol;
     if (scale > 0) {
       const Model m = build_model(in, scale, 1.0 + 1e-6);
-      sol = solve(m, start, s.time_limit_s);
+      sol = solve(m, start, s.time_limit_s - heuristic_s);
       if (sol.infeasible && start.gk.empty()) throw Infeasible(memory_reasons(in));
     } else if (!start.gk.empty()) {
       sol.has_solution = sol.optimal = true;  // every duration is zero
@@ -673,6 +734,7 @@ class IlpPartitioner : public Partitioner {
     plan.notes["bound_s"] = fmt::format("{}", bound_s);
     plan.notes["solve_time_s"] = fmt::format("{}", sol.solve_time_s);
     plan.notes["start_latency_s"] = fmt::format("{}", start.latency_s);
+    plan.notes["start_time_s"] = fmt::format("{}", heuristic_s);
     plan.notes["schedule_latency_s"] = fmt::format("{}", latency_s);
     plan.notes["evaluate_latency_s"] = fmt::format("{}", evaluate_latency_s);
     plan.notes["granularity"] = s.block ? "block" : "layer";
@@ -695,7 +757,7 @@ PartitionerInfo ilp_info() {
   info.name = "ilp";
   info.summary = "MILP (CBC): any layer-to-host assignment minimising one request's latency, with weight loading";
   info.options = {
-      {"time_limit_s", OptionType::Double, "30", "CBC time limit in seconds; past it the best plan found is kept", {}, false},
+      {"time_limit_s", OptionType::Double, "30", "wall-clock limit of the start search plus CBC, s; past it the best plan found is kept", {}, false},
       {"granularity", OptionType::Enum, "layer",
        "layer: assign each layer; block: assign single-input single-output runs (see block_layers)",
        {"layer", "block"}, false},

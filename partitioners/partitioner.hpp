@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/config/options.hpp"
@@ -48,11 +49,28 @@ struct HostShare {
   double share = 1.0;  ///< fraction of the stage's work (1 for single-host stages)
 };
 
+/// One host's part of a split stage (horizontal partitioning, docs/OFPM.md): it computes output
+/// rows [first_row, last_row] of the stage's last layer, receiving input rows [in_first_row,
+/// in_last_row] of the stage's first layer (halo included) and recomputing halo rows in between.
+struct Band {
+  int host = 0;                                ///< index into Problem::hosts
+  int64_t first_row = 0, last_row = -1;        ///< output rows of the stage's last layer, inclusive
+  int64_t in_first_row = 0, in_last_row = -1;  ///< input rows of the stage's first layer, inclusive
+  std::vector<std::pair<int64_t, int64_t>> layer_rows;  ///< per stage layer: output rows it computes
+  double flops = 0;                            ///< per request (batch included), halo recomputation included
+  double in_bytes = 0, out_bytes = 0;          ///< per request: input band received, output band sent
+  double recv_s = 0, compute_s = 0, send_s = 0;  ///< predicted; finish = recv + compute + send
+};
+
 struct Stage {
   std::vector<HostShare> hosts;
   std::vector<model::LayerId> layers;  ///< ascending ids
   double predicted_compute_s = 0;
   double predicted_send_s = 0;
+  std::vector<Band> bands;             ///< split stages only (fpm, ofpm): one per host, top to bottom
+  /// Split stages: the host their bands are sent to (the next stage's host, a host that re-splits
+  /// the tensor for a next split stage, or the sink); -1: none (the output stays in bands).
+  int gather_host = -1;
 };
 
 struct ParetoPoint {

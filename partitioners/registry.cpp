@@ -17,6 +17,9 @@ PartitionerInfo pipeedge_energy_info();  // partB
 PartitionerInfo exhaustive_info();       // partB
 PartitionerInfo dads_info();             // partB
 PartitionerInfo genetic_info();          // partB
+PartitionerInfo fpm_info();              // ofpm
+PartitionerInfo ofpm_info();             // ofpm
+PartitionerInfo ilp_info();              // ilp (declared in partitioners/ilp.hpp)
 
 void register_builtin(Registry& r) {
   r.add(single_info());
@@ -28,6 +31,9 @@ void register_builtin(Registry& r) {
   r.add(exhaustive_info());
   r.add(dads_info());
   r.add(genetic_info());
+  r.add(fpm_info());
+  r.add(ofpm_info());
+  r.add(ilp_info());
 }
 
 namespace {

@@ -1,6 +1,9 @@
 // `edgesplit import pipeedge ...`: PipeEdge's scheduler files to edgesplit files (FORMATS.md);
-// `import onnx` is a later issue.
+// `import onnx FILE --out MODEL.yaml`: an ONNX file to a layer table (sim/importers/onnx_import).
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <iostream>
 #include <map>
 
@@ -8,6 +11,8 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/common.hpp"
+#include "sim/config/node.hpp"
+#include "sim/importers/onnx_import.hpp"
 #include "sim/importers/pipeedge_import.hpp"
 
 namespace edgesplit::cli {
@@ -55,14 +60,62 @@ int import_pipeedge(const Args& args) {
   return 0;
 }
 
+const char* kOnnxUsage = "edgesplit import onnx FILE.onnx --out MODEL.yaml [--input-shape C,H,W]";
+
+// `import onnx`: an ONNX file to a layer-table model, written whole or not at all.
+int import_onnx_file(const Args& args) {
+  std::string file, out, shape_text;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    auto value = [&](const char* flag) {
+      if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value\nusage: {}", flag, kOnnxUsage));
+      return args[++i];
+    };
+    if (args[i] == "--out") {
+      out = value("--out");
+    } else if (args[i] == "--input-shape") {
+      shape_text = value("--input-shape");
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      throw UsageError(fmt::format("unknown option \"{}\"\nusage: {}", args[i], kOnnxUsage));
+    } else if (file.empty()) {
+      file = args[i];
+    } else {
+      throw UsageError(fmt::format("unexpected argument \"{}\"\nusage: {}", args[i], kOnnxUsage));
+    }
+  }
+  if (file.empty() || out.empty()) throw UsageError(fmt::format("needs FILE.onnx and --out\nusage: {}", kOnnxUsage));
+  std::optional<std::vector<int64_t>> shape;
+  if (!shape_text.empty()) {
+    std::vector<int64_t> dims;
+    std::size_t start = 0;
+    while (start <= shape_text.size()) {
+      std::size_t end = shape_text.find(',', start);
+      if (end == std::string::npos) end = shape_text.size();
+      auto d = config::scalar_to_int(shape_text.substr(start, end - start));
+      if (!d || *d < 1)
+        throw UsageError(fmt::format("--input-shape: expected positive integers such as 3,224,224, found \"{}\"", shape_text));
+      dims.push_back(*d);
+      start = end + 1;
+    }
+    shape = dims;
+  }
+  const model::Graph g = importers::import_onnx(file, shape);  // InputError: located, exit 2
+  const std::string tmp = out + ".tmp";
+  {
+    std::ofstream os(tmp);
+    os << config::model_to_yaml(g);
+    if (!os) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, out);
+  std::cout << fmt::format("wrote {}: {} layers, {} params, {} MACs per sample\n", out, g.size(), g.total_params(),
+                           g.total_macs());
+  return 0;
+}
+
 }  // namespace
 
 int cmd_import(const Args& args) {
   if (args.empty()) throw UsageError(std::string("expected pipeedge or onnx\n") + kPipeEdgeUsage);
-  if (args[0] == "onnx") {
-    std::cerr << "edgesplit: import onnx: not available yet (ONNX import is a later issue)\n";
-    return 2;
-  }
+  if (args[0] == "onnx") return import_onnx_file(args);
   if (args[0] != "pipeedge") throw UsageError(fmt::format("expected pipeedge or onnx, found \"{}\"", args[0]));
   return import_pipeedge(args);
 }

@@ -67,6 +67,7 @@ int cmd_run(const Args& args) {
   runtime::RunOptions options;
   options.out_dir = out_dir_of(a, planned->scenario);
   options.quiet = a.quiet;
+  if (planned->scenario.adapt.policy != "none") options.replan = make_replanner(*planned);
   runtime::RunSummary r = runtime::run(planned->scenario, planned->plan, *planned->cost, options);
   std::cout << fmt::format(
       "{}: {} requests by {} in {:.6g} simulated s ({:.3g} s wall)\n"

@@ -16,6 +16,7 @@ int cmd_models(const Args& args);
 int cmd_partitioners(const Args& args);
 int cmd_sweep(const Args& args);   // sim/cli/cmd_sweep.cpp
 int cmd_import(const Args& args);  // sim/cli/cmd_import.cpp
+int cmd_fit_latency(const Args& args);  // sim/cli/cmd_fit.cpp
 
 /// Path of the running edgesplit executable (for sweeps that start one process per point).
 std::string self_path();

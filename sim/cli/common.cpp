@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "partitioners/evaluate.hpp"
+
 namespace edgesplit::cli {
 
 namespace {
@@ -92,6 +94,29 @@ std::unique_ptr<Planned> load_and_plan(const ScenarioArgs& args, int& code) {
   }
   code = 0;
   return planned;
+}
+
+runtime::Replanner make_replanner(const Planned& planned) {
+  return [&planned](const runtime::Estimates& est, const partition::Plan& current) {
+    const config::Scenario& s = planned.scenario;
+    const partition::PartitionerInfo* info = partition::builtin_registry().find(s.partitioner.name);
+    const config::Platform estimated = runtime::estimated_platform(s.platform, est);
+    const runtime::EstimatedCost cost(*planned.cost, estimated, est);
+    std::vector<partition::HostView> hosts = partition::host_views(estimated);
+    for (std::size_t h = 0; h < hosts.size() && h < est.host_up.size(); ++h)
+      if (!est.host_up[h]) hosts[h].memory_bytes = 1;
+    const partition::Problem problem{s.model, hosts, cost, s.batch, s.workload.buffers,
+                                     objective_of(planned.options), planned.options, s.workload.source,
+                                     s.workload.sink};
+    runtime::ReplanResult r;
+    partition::Plan running = current;
+    partition::evaluate(problem, running);  // the running plan under the same estimates
+    r.current_bottleneck_s = running.predicted_bottleneck_s;
+    r.plan = info->make(planned.options)->partition(problem);
+    r.plan.partitioner = s.partitioner.name;
+    partition::evaluate(problem, r.plan);
+    return r;
+  };
 }
 
 }  // namespace edgesplit::cli

@@ -11,6 +11,7 @@
 #include "sim/config/loader.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/cost/cost_model.hpp"
+#include "sim/runtime/adapt.hpp"
 
 namespace edgesplit::cli {
 
@@ -44,6 +45,11 @@ struct Planned {
 /// Loads the scenario (errors printed to stderr: returns exit code 2 in `code`), makes the cost
 /// model and runs the partitioner (Infeasible: printed, code 3). On success code = 0.
 std::unique_ptr<Planned> load_and_plan(const ScenarioArgs& args, int& code);
+
+/// The re-planning callback of `adapt` (runtime/adapt.hpp): the scenario's partitioner on a copy
+/// of the platform carrying the measured estimates, with a cost model scaled by them; failed hosts
+/// are offered with 1 byte of memory so no stage fits there. `planned` must outlive the run.
+runtime::Replanner make_replanner(const Planned& planned);
 
 /// Prints every diagnostic to stderr, sorted.
 void print_diagnostics(const config::Diagnostics& diag);

@@ -32,6 +32,8 @@ const char* kUsage =
     "  partitioners                                                               registered partitioners and options\n"
     "  import pipeedge --models M --device-types T --devices D --model NAME [--batch B] --out DIR\n"
     "  import onnx FILE.onnx --out MODEL.yaml [--input-shape C,H,W]\n"
+    "  fit-latency SAMPLES.csv --out MODEL.yaml [--seed N] [--holdout F] [--no-load]   FCPM latency regression\n"
+    "  fit-latency --generate GEN.yaml --out SAMPLES.csv                           synthetic latency samples\n"
     "exit codes: 0 success, 2 invalid input, 3 infeasible, 1 program fault\n";
 }  // namespace
 
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const Args&)> commands = {
       {"run", cmd_run},       {"partition", cmd_partition}, {"validate", cmd_validate},
       {"sweep", cmd_sweep},   {"models", cmd_models},       {"partitioners", cmd_partitioners},
-      {"import", cmd_import},
+      {"import", cmd_import}, {"fit-latency", cmd_fit_latency},
   };
   auto it = commands.find(argv[1]);
   if (it == commands.end()) {

@@ -6,6 +6,13 @@
 
 namespace edgesplit::config {
 
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
+
 const Node* Node::get(const std::string& name) const {
   if (kind != Kind::Map) return nullptr;
   for (const auto& [k, v] : entries)

@@ -20,6 +20,15 @@ struct Node {
   SourceLoc loc;
   std::string key;                                 ///< dotted path of this node ("partitioner.options.stages[0]")
 
+  // Declared here and defaulted in node.cpp: clang (with libstdc++) cannot define the implicit ones
+  // inside this class, where Node is still incomplete for vector<pair<string, Node>>.
+  Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+  ~Node();
+
   bool is_scalar() const { return kind == Kind::Scalar; }
   bool is_sequence() const { return kind == Kind::Sequence; }
   bool is_map() const { return kind == Kind::Map; }

@@ -38,6 +38,11 @@ struct DeviceType {
   double macs_per_s = 0;
   double energy_per_mac_j = 0;
   double weight_capacity_bytes = 0;
+  int precision_bits = 0;              ///< cim: weight precision; 0 = the model's dtype (docs/CIM.md)
+  bool memory_from_capacity = false;   ///< cim: memory_bytes was set from weight_capacity
+  /// Local storage read rate for weight loading (scenario `weights:`); overrides
+  /// weights.storage_bandwidth for hosts of this type.
+  std::optional<double> storage_bandwidth_Bps;
   SourceLoc loc;
 };
 
@@ -45,6 +50,9 @@ struct Host {
   std::string name;       ///< after count expansion ("hub-0")
   std::string type;
   std::string link;       ///< access link name; empty: a private link from the type's bandwidth
+  /// kind: cim only: the host this CIM device is attached to (runs its layers other than conv
+  /// and fc; network traffic to the CIM device crosses that host's access link). Empty: none.
+  std::string attached_to;
   SourceLoc loc;
 };
 

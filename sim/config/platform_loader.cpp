@@ -77,7 +77,7 @@ DeviceType read_device_type(const Ctx& ctx, const std::string& name, const YAML:
   t.loc = loc_of(ctx, n, key);
   MapView m(ctx, n, key,
             {"kind", "speed", "cores", "memory", "power", "bandwidth", "latency", "efficiency", "profiles",
-             "macs_per_s", "energy_per_mac", "weight_capacity"});
+             "macs_per_s", "energy_per_mac", "weight_capacity", "storage_bandwidth", "precision"});
   if (!m.ok()) return t;
   if (auto v = m.get("kind"))
     if (auto k = read_choice(ctx, *v, child_key(key, "kind"), {"cpu", "gpu", "cim"})) t.kind = *k;
@@ -100,7 +100,9 @@ DeviceType read_device_type(const Ctx& ctx, const std::string& name, const YAML:
         t.efficiency[type] = *q;
   }
   if (auto v = m.get("profiles")) read_profiles(ctx, *v, child_key(key, "profiles"), t);
-  const char* cim_keys[] = {"macs_per_s", "energy_per_mac", "weight_capacity"};
+  if (auto v = m.get("storage_bandwidth"))
+    t.storage_bandwidth_Bps = read_quantity(ctx, *v, child_key(key, "storage_bandwidth"), Kind::Bandwidth, Bound::Positive);
+  const char* cim_keys[] = {"macs_per_s", "energy_per_mac", "weight_capacity", "precision"};
   if (!cim) {
     for (const char* k : cim_keys)
       if (auto v = m.get(k)) error(ctx, *v, child_key(key, k), "expected only with kind: cim, found kind: " + t.kind);
@@ -118,8 +120,69 @@ DeviceType read_device_type(const Ctx& ctx, const std::string& name, const YAML:
   // A CIM macro without a stated speed runs at its MAC rate (1 MAC = 2 flop); its memory is
   // its weight capacity unless given.
   if (!m.has("speed")) t.speed_flops = 2.0 * t.macs_per_s;
-  if (!m.has("memory")) t.memory_bytes = t.weight_capacity_bytes;
+  if (!m.has("memory")) {
+    t.memory_bytes = t.weight_capacity_bytes;
+    t.memory_from_capacity = true;
+  }
+  if (auto v = m.get("precision"))
+    if (auto q = read_int(ctx, *v, child_key(key, "precision"), 1)) t.precision_bits = static_cast<int>(*q);
+  // A CIM device's busy power is derived (docs/CIM.md): idle + energy_per_mac x macs_per_s, so
+  // SimGrid's host energy gives leakage x time + MACs x energy_per_mac exactly.
+  if (auto pw = m.get("power"); pw && pw->IsMap() && (*pw)["busy"])
+    error(ctx, (*pw)["busy"], child_key(key, "power.busy"),
+          "expected no busy power with kind: cim (it is idle + energy_per_mac x macs_per_s), found " +
+              found((*pw)["busy"]));
   return t;
+}
+
+// `attached_to` of CIM hosts: each names a non-CIM host ("<name>-<k>" of a counted group when the
+// CIM entry has the same count). The CIM host keeps its own access link (the short fast link to
+// its host); unless a route is declared, traffic between another host x and the CIM host crosses
+// route(x, host) then that link (docs/CIM.md), so the loader adds those routes here.
+template <class Attached>
+void resolve_attachments(const Ctx& ctx, Platform& p, const std::vector<Attached>& attached,
+                         const std::vector<std::string>& host_names) {
+  for (const Attached& a : attached) {
+    const int64_t n = a.count == 0 ? 1 : a.count;
+    for (int64_t k = 0; k < n && a.first_host + static_cast<std::size_t>(k) < p.hosts.size(); ++k) {
+      Host& h = p.hosts[a.first_host + static_cast<std::size_t>(k)];
+      if (h.attached_to.empty()) continue;
+      std::string owner = h.attached_to;
+      if (p.host_index(owner) < 0 && a.count > 0) owner += "-" + std::to_string(k);
+      const int oi = p.host_index(owner);
+      if (oi < 0) {
+        error(ctx, a.node, a.key, "expected one of " + join_names(host_names) + ", found " + found(a.node));
+        h.attached_to.clear();
+        break;
+      }
+      if (p.type_of(p.hosts[static_cast<std::size_t>(oi)]).kind == "cim") {
+        error(ctx, a.node, a.key, "expected a host that is not a CIM device, found " + found(a.node));
+        h.attached_to.clear();
+        break;
+      }
+      h.attached_to = owner;
+    }
+  }
+  std::set<std::pair<std::string, std::string>> declared;
+  for (const Route& r : p.routes) declared.insert(std::minmax(r.from, r.to));
+  std::vector<Route> added;
+  for (const Host& c : p.hosts) {
+    if (c.attached_to.empty() || c.link.empty()) continue;
+    const int oi = p.host_index(c.attached_to);
+    for (std::size_t x = 0; x < p.hosts.size(); ++x) {
+      const Host& hx = p.hosts[x];
+      if (hx.name == c.name || declared.count(std::minmax(hx.name, c.name))) continue;
+      Route r;
+      r.from = hx.name;
+      r.to = c.name;
+      r.loc = c.loc;
+      for (int li : p.route(static_cast<int>(x), oi)) r.links.push_back(p.links[static_cast<std::size_t>(li)].name);
+      if (r.links.empty() || r.links.back() != c.link) r.links.push_back(c.link);
+      declared.insert(std::minmax(hx.name, c.name));
+      added.push_back(std::move(r));
+    }
+  }
+  for (Route& r : added) p.routes.push_back(std::move(r));
 }
 
 std::vector<std::string> keys_of(const std::map<std::string, DeviceType>& m) {
@@ -192,6 +255,13 @@ std::optional<Platform> parse_platform(const Ctx& ctx, const YAML::Node& root, c
 
   // Hosts, with count expansion and generated private access links.
   std::map<std::string, int> host_line;
+  struct Attached {
+    std::size_t first_host;  ///< index of the entry's first expanded host
+    int64_t count;           ///< 0: one host
+    YAML::Node node;
+    std::string key;
+  };
+  std::vector<Attached> attached;  // `attached_to` entries, resolved once every host is known
   const std::string hosts_key = child_key(prefix, "hosts");
   if (auto hs = top.require("hosts")) {
     if (!hs->IsSequence() || hs->size() == 0) {
@@ -200,7 +270,7 @@ std::optional<Platform> parse_platform(const Ctx& ctx, const YAML::Node& root, c
       for (std::size_t i = 0; i < hs->size(); ++i) {
         const YAML::Node n = (*hs)[i];
         const std::string key = index_key(hosts_key, i);
-        MapView m(ctx, n, key, {"name", "type", "link", "count"});
+        MapView m(ctx, n, key, {"name", "type", "link", "count", "attached_to"});
         if (!m.ok()) continue;
         std::string name, type, link;
         int64_t count = 0;  // 0: no count, a single host named `name`
@@ -229,6 +299,16 @@ std::optional<Platform> parse_platform(const Ctx& ctx, const YAML::Node& root, c
         }
         if (auto v = m.get("count"))
           if (auto c = read_int(ctx, *v, child_key(key, "count"), 1)) count = *c;
+        std::string attached_to;
+        if (auto v = m.get("attached_to")) {
+          if (!type.empty() && p.device_types.at(type).kind != "cim")
+            error(ctx, *v, child_key(key, "attached_to"),
+                  "expected only on hosts of a kind: cim type, found type " + type + " of kind " +
+                      p.device_types.at(type).kind);
+          else if (auto s = read_name(ctx, *v, child_key(key, "attached_to"), "a host name"))
+            attached_to = *s;
+          attached.push_back({p.hosts.size(), count, *v, child_key(key, "attached_to")});
+        }
         if (name.empty()) continue;
         std::vector<std::string> names;
         if (count == 0)
@@ -240,6 +320,7 @@ std::optional<Platform> parse_platform(const Ctx& ctx, const YAML::Node& root, c
           h.name = hn;
           h.type = type;
           h.link = link;
+          h.attached_to = attached_to;
           h.loc = loc_of(ctx, n, key);
           if (auto it = host_line.find(hn); it != host_line.end()) {
             error(ctx, *name_node, child_key(key, "name"),
@@ -342,6 +423,8 @@ std::optional<Platform> parse_platform(const Ctx& ctx, const YAML::Node& root, c
       }
     }
   }
+
+  resolve_attachments(ctx, p, attached, host_names);
 
   if (ctx.diag->items().size() != errors_before) return std::nullopt;
   return p;

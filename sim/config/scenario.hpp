@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "sim/config/node.hpp"
 #include "sim/config/platform.hpp"
 #include "sim/model/graph.hpp"
+#include "sim/traces/dynamics.hpp"
 
 namespace edgesplit::config {
 
@@ -39,6 +41,9 @@ struct DynamicsEntry {
   std::string what;         ///< "bandwidth" | "latency" | "load" | "fail"
   Node spec;                ///< the entry's value, located
   SourceLoc loc;
+  /// The value parsed deeply at load time (trace files read and hashed); null only for a
+  /// Scenario built by hand, in which case the runtime parses `spec` itself.
+  std::shared_ptr<const traces::DynamicsSpec> parsed;
 };
 
 struct Adapt {
@@ -47,6 +52,16 @@ struct Adapt {
   double threshold = 0;
   std::string migration = "transfer";
   Node spec;
+};
+
+/// `weights:` how stage weights reach their hosts before they can compute (docs/REFERENCE.md
+/// "Weights"). Absent: every weight is resident from t = 0 (no loading is simulated).
+struct Weights {
+  bool enabled = false;       ///< the key is present
+  std::string from;           ///< model store host sending weights over the network; empty: local storage
+  std::optional<double> storage_bandwidth_Bps;  ///< local read rate (device types may override)
+  bool preload = true;        ///< true: every host loads from t = 0; false: on the first request
+  SourceLoc loc;
 };
 
 struct Output {
@@ -63,11 +78,16 @@ struct Scenario {
   int batch = 1;
   Platform platform;
   std::string cost = "analytic";    ///< analytic | profile | regression
+  std::string latency_model_path;   ///< cost: regression: the fitted model (resolved path)
   std::string network_model = "exact";  ///< exact | simgrid
   PartitionerSpec partitioner;
   Workload workload;
   std::vector<DynamicsEntry> dynamics;
+  /// Scenario-level `on_failure:` (drop | retry): what a failure does to requests in flight when
+  /// the failing `fail` entry names none. Default drop.
+  std::string on_failure = "drop";
   Adapt adapt;
+  Weights weights;
   Output output;
   std::string resolved_yaml;        ///< the scenario with defaults and --set applied (scenario.resolved.yaml)
 };

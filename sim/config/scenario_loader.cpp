@@ -9,6 +9,7 @@
 #include "sim/config/loader.hpp"
 #include "sim/config/yaml_reader.hpp"
 #include "sim/importers/onnx_import.hpp"
+#include "sim/model/transforms.hpp"
 #include "sim/model/zoo.hpp"
 
 namespace edgesplit::config {
@@ -218,7 +219,9 @@ PartitionerSpec read_partitioner(const Ctx& ctx, const YAML::Node& n, const Part
     MapView opts(ctx, *options_node, "partitioner.options", {});
     for (const auto& [oname, value] : opts.entries()) {
       const std::string key = "partitioner.options." + oname;
-      const auto s = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == oname; });
+      // Captured by an init-capture: clang 14 cannot capture a structured binding.
+      const auto s = std::find_if(specs.begin(), specs.end(),
+                                  [&oname = oname](const OptionSpec& o) { return o.name == oname; });
       if (s == specs.end()) {
         // Locate at the key: find its key node.
         YAML::Node key_node = value;
@@ -271,18 +274,22 @@ void read_workload(const Ctx& ctx, const YAML::Node& n, const std::optional<Plat
   if (auto v = m.get("arrival")) {
     MapView a(ctx, *v, "workload.arrival", {"process", "rate", "interval"});
     if (!a.ok()) return;
-    if (auto p = a.get("process"))
+    bool process_known = true;  // after a misspelt process, its rate or interval is not also an error
+    if (auto p = a.get("process")) {
       if (auto s = read_choice(ctx, *p, "workload.arrival.process", {"saturate", "poisson", "periodic"}))
         w.arrival.process = *s;
+      else
+        process_known = false;
+    }
     const bool poisson = w.arrival.process == "poisson", periodic = w.arrival.process == "periodic";
     if (auto r = poisson ? a.require("rate") : a.get("rate")) {
-      if (!poisson)
+      if (!poisson && process_known)
         error(ctx, *r, "workload.arrival.rate", "expected only with process: poisson, found process: " + w.arrival.process);
       else if (auto q = read_quantity(ctx, *r, "workload.arrival.rate", Kind::Number, Bound::Positive))
         w.arrival.rate_per_s = *q;
     }
     if (auto r = periodic ? a.require("interval") : a.get("interval")) {
-      if (!periodic)
+      if (!periodic && process_known)
         error(ctx, *r, "workload.arrival.interval",
               "expected only with process: periodic, found process: " + w.arrival.process);
       else if (auto q = read_quantity(ctx, *r, "workload.arrival.interval", Kind::Time, Bound::Positive))
@@ -369,6 +376,30 @@ void read_adapt(const Ctx& ctx, const YAML::Node& n, Adapt& a) {
   }
 }
 
+// `weights: {from: HOST | storage_bandwidth: RATE, preload: BOOL}` (docs/REFERENCE.md "Weights").
+void read_weights(const Ctx& ctx, const YAML::Node& n, const std::optional<Platform>& platform, Weights& w) {
+  MapView m(ctx, n, "weights", {"from", "storage_bandwidth", "preload"});
+  if (!m.ok()) return;
+  w.enabled = true;
+  w.loc = loc_of(ctx, n, "weights");
+  if (auto v = m.get("from"))
+    if (auto h = read_host(ctx, *v, "weights.from", platform)) w.from = *h;
+  if (auto v = m.get("storage_bandwidth"))
+    w.storage_bandwidth_Bps = read_quantity(ctx, *v, "weights.storage_bandwidth", Kind::Bandwidth, Bound::Positive);
+  if (auto v = m.get("preload"))
+    if (auto b = read_bool(ctx, *v, "weights.preload")) w.preload = *b;
+  // Without a store every host reads its own storage: each needs a read rate.
+  if (w.from.empty() && !m.has("storage_bandwidth") && platform) {
+    std::vector<std::string> missing;
+    for (const auto& [name, t] : platform->device_types)
+      if (!t.storage_bandwidth_Bps) missing.push_back(name);
+    if (!missing.empty())
+      error(ctx, n, "weights",
+            "expected \"from\" (a host storing the weights) or \"storage_bandwidth\" (local read rate), found "
+            "neither, and device types " + join_names(missing) + " give no storage_bandwidth");
+  }
+}
+
 std::string stem_of(const std::string& path) { return std::filesystem::path(path).stem().string(); }
 
 // The scenario as YAML with every default filled (scenario.resolved.yaml). Paths stay as written.
@@ -397,10 +428,16 @@ std::string resolved_yaml(const Scenario& s, const YAML::Node& model_node, const
   r["workload"] = w;
   if (dynamics_node && dynamics_node->IsSequence() && dynamics_node->size() > 0)
     r["dynamics"] = YAML::Clone(*dynamics_node);
+  if (s.on_failure != "drop") r["on_failure"] = s.on_failure;
   r["adapt"]["policy"] = s.adapt.policy;
   if (s.adapt.policy == "periodic") r["adapt"]["interval"] = num(s.adapt.interval_s);
   if (s.adapt.policy == "on-change") r["adapt"]["threshold"] = num(s.adapt.threshold);
   r["adapt"]["migration"] = s.adapt.migration;
+  if (s.weights.enabled) {
+    if (!s.weights.from.empty()) r["weights"]["from"] = s.weights.from;
+    if (s.weights.storage_bandwidth_Bps) r["weights"]["storage_bandwidth"] = num(*s.weights.storage_bandwidth_Bps);
+    r["weights"]["preload"] = s.weights.preload;
+  }
   if (!s.output.dir.empty()) r["output"]["dir"] = s.output.dir;
   r["output"]["window"] = num(s.output.window_s);
   YAML::Emitter e;
@@ -417,12 +454,16 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
   for (const auto& o : overrides)
     if (auto p = apply_override(root, o, diag)) ctx.override_paths.push_back(*p);
 
+  if (!root.IsDefined() || root.IsNull()) {  // one line for an empty file, not a missing key per section
+    error(ctx, root, "", "expected a scenario (a map with model, platform and partitioner), found an empty file");
+    return std::nullopt;
+  }
   Scenario s;
   s.path = path;
   s.name = stem_of(path);
   MapView top(ctx, root, "",
               {"name", "seed", "model", "batch", "platform", "cost", "network", "partitioner", "workload", "dynamics",
-               "adapt", "output"});
+               "adapt", "output", "weights", "on_failure", "transform", "latency_model"});
   if (!top.ok()) return std::nullopt;
   if (auto v = top.get("name"))
     if (auto n = read_name(ctx, *v, "name", "a scenario name")) s.name = *n;
@@ -441,7 +482,10 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
         s.model = std::move(*g);
       } else {
         const auto names = model::zoo_names();
-        const std::string dym = did_you_mean(v->Scalar(), names);
+        std::string dym = did_you_mean(v->Scalar(), names);
+        const std::string ext = std::filesystem::path(v->Scalar()).extension().string();
+        if (ext == ".yaml" || ext == ".yml" || ext == ".onnx")  // a path: the map form was meant
+          dym = "did you mean {" + std::string(ext == ".onnx" ? "onnx" : "file") + ": " + v->Scalar() + "}?";
         error(ctx, *v, "model",
               "expected a zoo model (one of " + join_names(names, 40) + ") or {file: PATH}, found " + found(*v) +
                   (dym.empty() ? "" : "; " + dym));
@@ -498,6 +542,52 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
     }
   }
 
+  // Model transforms, in order, before partitioning (docs/REFERENCE.md "Model transforms").
+  if (auto v = top.get("transform")) {
+    if (!v->IsSequence()) {
+      error(ctx, *v, "transform", "expected a list such as [{partition_prune: {layers: [fc1], parts: 2}}], found " + found(*v));
+    } else {
+      for (std::size_t i = 0; i < v->size(); ++i) {
+        const YAML::Node item = (*v)[i];
+        const std::string key = "transform[" + std::to_string(i) + "]";
+        MapView t(ctx, item, key, {"partition_prune"});
+        auto pp = t.get("partition_prune");
+        if (!t.ok() || !pp) {
+          if (t.ok()) error(ctx, item, key, "expected {partition_prune: {layers, parts, keep}}, found " + found(item));
+          continue;
+        }
+        const std::string pkey = key + ".partition_prune";
+        MapView m(ctx, *pp, pkey, {"layers", "parts", "keep"});
+        if (!m.ok()) continue;
+        std::vector<std::string> layers;
+        if (auto ls = m.require("layers")) {
+          if (ls->IsSequence() && ls->size() > 0) {
+            for (std::size_t j = 0; j < ls->size(); ++j)
+              if (auto n = read_name(ctx, (*ls)[j], pkey + ".layers[" + std::to_string(j) + "]", "a layer name"))
+                layers.push_back(*n);
+          } else {
+            error(ctx, *ls, pkey + ".layers", "expected a non-empty list of fully connected layer names, found " + found(*ls));
+          }
+        }
+        std::optional<int64_t> parts;
+        if (auto n = m.require("parts")) parts = read_int(ctx, *n, pkey + ".parts", 2);
+        double keep = 0;
+        if (auto n = m.get("keep")) {
+          auto k = read_quantity(ctx, *n, pkey + ".keep", units::Kind::Number, Bound::NonNegative);
+          if (k && *k > 1) error(ctx, *n, pkey + ".keep", "expected a fraction in [0, 1], found " + found(*n));
+          keep = k.value_or(0);
+        }
+        if (parts && !layers.empty() && s.model.size() > 0) {
+          try {
+            s.model = model::partition_prune(s.model, layers, static_cast<int>(*parts), keep);
+          } catch (const std::invalid_argument& e) {
+            error(ctx, *pp, pkey, e.what());
+          }
+        }
+      }
+    }
+  }
+
   // Platform: a path relative to this file, or the map inline.
   std::optional<Platform> platform;
   YAML::Node platform_node;
@@ -507,7 +597,12 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
       const std::string resolved = resolve_path(path, v->Scalar());
       if (auto proot = load_yaml_file(resolved, diag, &ctx, &*v, "platform")) {
         Ctx pctx{resolved, &diag, {}};
-        platform = parse_platform(pctx, *proot, "");
+        if (proot->IsMap() && (*proot)["layers"] && !(*proot)["device_types"] && !(*proot)["hosts"])
+          // A model file named as the platform: one error at the reference, not one per model key.
+          error(ctx, *v, "platform",
+                "expected a platform file (device_types, hosts), found a model file (layers): \"" + v->Scalar() + "\"");
+        else
+          platform = parse_platform(pctx, *proot, "");
       }
     } else if (v->IsMap()) {
       platform = parse_platform(ctx, *v, "platform");
@@ -519,12 +614,32 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
   if (platform) s.platform = *platform;
 
   if (auto v = top.get("cost")) {
-    if (auto c = read_choice(ctx, *v, "cost", {"analytic", "profile", "regression"})) {
-      if (*c == "regression")
-        error(ctx, *v, "cost", "the regression cost model is not available yet; use analytic or profile");
-      else
-        s.cost = *c;
+    if (auto c = read_choice(ctx, *v, "cost", {"analytic", "profile", "regression"})) s.cost = *c;
+  }
+  // cost: profile: a profile of this model must hold one time per layer. The cost model checks it
+  // too (with a missing profile); checking the length here lets `validate` report it like `run`.
+  if (s.cost == "profile" && platform && s.model.size() > 0) {
+    const std::string prefix = platform->path == "<inline>" ? "platform." : "";
+    for (const auto& [type_name, t] : s.platform.device_types) {
+      const auto it = t.profiles.find(s.model.name());
+      if (it != t.profiles.end() && it->second.time_s.size() != s.model.size())
+        diag.error(it->second.loc, prefix + "device_types." + type_name + ".profiles." + s.model.name() + ".time_s",
+                   fmt::format("expected {} per-layer times (one per layer of the model), found {}", s.model.size(),
+                               it->second.time_s.size()));
     }
+  }
+  // cost: regression reads its fitted model (edgesplit fit-latency --out MODEL.yaml).
+  if (auto v = top.get("latency_model")) {
+    if (auto rel = read_name(ctx, *v, "latency_model", "a latency model file (edgesplit fit-latency --out)")) {
+      s.latency_model_path = resolve_path(path, *rel);
+      if (!std::filesystem::exists(s.latency_model_path))
+        error(ctx, *v, "latency_model", "expected a readable file, found \"" + *rel + "\" (no such file)");
+      if (s.cost != "regression")
+        error(ctx, *v, "latency_model", "expected only with cost: regression, found cost: " + s.cost);
+    }
+  } else if (s.cost == "regression") {
+    error(ctx, root, "latency_model",
+          "missing key \"latency_model\" (cost: regression needs a model fitted by edgesplit fit-latency)");
   }
   if (auto v = top.get("network")) {
     MapView m(ctx, *v, "network", {"model"});
@@ -535,7 +650,26 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
   if (auto v = top.get("workload")) read_workload(ctx, *v, platform, s.workload);
   const auto dynamics_node = top.get("dynamics");
   if (dynamics_node) read_dynamics(ctx, *dynamics_node, platform, s.dynamics);
+  // Dynamics values are parsed deeply here (trace files read, checked and hashed), so
+  // `validate` reports a missing or malformed trace at load time.
+  for (DynamicsEntry& d : s.dynamics) {
+    // An entry on an unknown host or link has its error already: one error per mistake.
+    if (platform && (d.target_kind == "link" ? platform->link_index(d.target) : platform->host_index(d.target)) < 0)
+      continue;
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    if (auto spec = traces::parse_dynamics(d.what, d.spec, dir, diag, s.seed))
+      d.parsed = std::make_shared<const traces::DynamicsSpec>(std::move(*spec));
+  }
+  if (auto v = top.get("on_failure"))
+    if (auto f = traces::parse_on_failure(to_node(ctx, *v, "on_failure"), diag))
+      s.on_failure = *f == traces::OnFailure::Retry ? "retry" : "drop";
   if (auto v = top.get("adapt")) read_adapt(ctx, *v, s.adapt);
+  if (auto v = top.get("weights")) read_weights(ctx, *v, platform, s.weights);
+  // CIM weight precision: capacity counts weights of `precision` bits; the memory rule compares
+  // bytes at the model's dtype, so express the capacity in those bytes (docs/CIM.md).
+  for (auto& [name, t] : s.platform.device_types)
+    if (t.kind == "cim" && t.precision_bits > 0 && t.memory_from_capacity)
+      t.memory_bytes = t.weight_capacity_bytes * 8.0 * s.model.dtype_bytes() / t.precision_bits;
   if (auto v = top.get("output")) {
     MapView m(ctx, *v, "output", {"dir", "window"});
     if (auto d = m.get("dir"))

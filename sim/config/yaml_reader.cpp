@@ -50,8 +50,8 @@ void error(const Ctx& ctx, const YAML::Node& at, const std::string& key, const s
 std::string found(const YAML::Node& n) {
   if (!n.IsDefined() || n.IsNull()) return "nothing";
   if (n.IsScalar()) return "\"" + n.Scalar() + "\"";
-  if (n.IsSequence()) return "a list";
-  return "a map";
+  if (n.IsSequence()) return n.size() == 0 ? "an empty list" : "a list";
+  return n.size() == 0 ? "an empty map" : "a map";
 }
 
 std::string join_names(const std::vector<std::string>& names, std::size_t limit) {
@@ -258,7 +258,20 @@ std::optional<YAML::Node> load_yaml_text(const std::string& text, const std::str
   } catch (const YAML::Exception& e) {
     SourceLoc loc{name, 1, 1};
     if (!e.mark.is_null()) loc = SourceLoc{name, e.mark.line + 1, e.mark.column + 1};
-    diag.error(loc, "", "malformed YAML: " + e.msg);
+    // yaml-cpp's message for a tab in the indentation ("illegal map value", "end of map not found")
+    // does not say so: name the first such line up to the error.
+    std::string hint;
+    int line = 1;
+    for (std::size_t i = 0; i < text.size() && line <= loc.line; ++line) {
+      const std::size_t end = std::min(text.find('\n', i), text.size());
+      const std::size_t indent_end = std::min(text.find_first_not_of(" \t", i), end);
+      if (text.find('\t', i) < indent_end) {
+        hint = " (line " + std::to_string(line) + " is indented with a tab; YAML indents with spaces only)";
+        break;
+      }
+      i = end + 1;
+    }
+    diag.error(loc, "", "malformed YAML: " + e.msg + hint);
     return std::nullopt;
   }
 }

@@ -7,15 +7,34 @@
 #include <fmt/format.h>
 
 #include "sim/config/diagnostics.hpp"
+#include "sim/cost/regression.hpp"
 
 namespace edgesplit::cost {
 
+double busy_power_w(const config::DeviceType& type) {
+  if (!type.power) return 0.0;
+  // CIM (DNN+NeuroSim's figures): while busy the arrays draw energy_per_mac x macs_per_s above leakage.
+  if (type.kind == "cim") return type.power->idle_w + type.energy_per_mac_j * type.macs_per_s;
+  return type.power->busy_w;
+}
+
+bool runs_on_cim(const std::string& layer_type) { return layer_type == "conv" || layer_type == "fc"; }
+
+int executing_host(const config::Platform& platform, const model::Graph& graph, model::LayerId l, int host) {
+  const config::Host& h = platform.hosts.at(static_cast<std::size_t>(host));
+  if (h.attached_to.empty() || runs_on_cim(graph.layer(l).type)) return host;
+  const int owner = platform.host_index(h.attached_to);
+  return owner >= 0 ? owner : host;
+}
+
 double CostModel::compute_energy_j(model::LayerId l, int host) const {
   // Energy above idle: the device draws (busy - idle) extra watts while it computes
-  // (SimGrid's host energy model, linear between idle and all-cores busy).
-  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  // (SimGrid's host energy model, linear between idle and all-cores busy). A layer of a CIM
+  // stage that runs on the attached host draws that host's power for that host's time.
+  const int exec = executing_host(platform_, graph_, l, host);
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(exec)));
   if (!type.power) return 0.0;
-  return (type.power->busy_w - type.power->idle_w) * compute_s(l, host);
+  return (busy_power_w(type) - type.power->idle_w) * compute_s(l, host);
 }
 
 double CostModel::send_s(double bytes, int a, int b) const {
@@ -37,13 +56,18 @@ double CostModel::send_energy_j(double bytes, int a, int b) const {
 }
 
 double AnalyticCost::compute_s(model::LayerId l, int host) const {
+  host = executing_host(platform_, graph_, l, host);  // non-conv/fc layers of a CIM stage
   const auto& layer = graph_.layer(l);
   const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
   double efficiency = 1.0;
   if (auto it = type.efficiency.find(layer.type); it != type.efficiency.end()) efficiency = it->second;
-  double speed = type.speed_flops;
-  if (type.kind == "cim" && type.macs_per_s > 0) speed = 2.0 * type.macs_per_s;  // flops = 2 x MACs
-  return static_cast<double>(batch_) * layer.flops_per_sample() / (speed * efficiency);
+  if (type.kind == "cim" && type.macs_per_s > 0) {
+    // A CIM device counts MACs (NeuroSim's throughput): MACs / rate; a layer given only as
+    // flops counts flops / 2 MACs.
+    const double macs = layer.macs > 0 ? static_cast<double>(layer.macs) : layer.flops_per_sample() / 2.0;
+    return static_cast<double>(batch_) * macs / (type.macs_per_s * efficiency);
+  }
+  return static_cast<double>(batch_) * layer.flops_per_sample() / (type.speed_flops * efficiency);
 }
 
 ProfileCost::ProfileCost(const model::Graph& graph, const config::Platform& platform, int batch,
@@ -88,8 +112,8 @@ std::unique_ptr<CostModel> make_cost_model(const config::Scenario& s) {
     }
     return std::make_unique<ProfileCost>(s.model, s.platform, s.batch, name);
   }
-  throw config::InputError({{s.path, 0, 0}, "cost",
-                            fmt::format("expected analytic or profile, found \"{}\" (cost: regression is not available yet)", s.cost)});
+  if (s.cost == "regression") return make_regression_cost(s.model, s.platform, s.batch, s.latency_model_path);
+  throw config::InputError({{s.path, 0, 0}, "cost", fmt::format("expected analytic, profile or regression, found \"{}\"", s.cost)});
 }
 
 }  // namespace edgesplit::cost

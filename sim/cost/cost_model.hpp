@@ -63,6 +63,19 @@ class ProfileCost : public CostModel {
   std::string profile_name_;
 };
 
+/// Busy power SimGrid gives a device type, W: power.busy, except for kind: cim, whose busy power
+/// is idle + energy_per_mac x macs_per_s (docs/CIM.md), so that energy = leakage x time +
+/// MACs x energy_per_mac exactly. 0 without a power figure.
+double busy_power_w(const config::DeviceType& type);
+
+/// True when layer type `layer_type` runs in a CIM device's arrays (conv and fc); other layers
+/// of a stage on a CIM host run on the host it is attached to.
+bool runs_on_cim(const std::string& layer_type);
+
+/// The host that executes layer `l` of a stage placed on host `host`: `host` itself, or for a
+/// CIM host with attached_to and a layer that does not run on CIM, the attached host.
+int executing_host(const config::Platform& platform, const model::Graph& graph, model::LayerId l, int host);
+
 /// The scenario's cost model. Throws config::InputError when a host's type has no profile
 /// for the model, or a profile's length differs from the layer count.
 std::unique_ptr<CostModel> make_cost_model(const config::Scenario& scenario);

@@ -7,6 +7,9 @@
 #include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
 
+#include "sim/cost/cost_model.hpp"
+#include "sim/platform/profiles.hpp"
+
 namespace edgesplit::platform {
 
 namespace sg4 = simgrid::s4u;
@@ -23,9 +26,13 @@ int access_link_index(const config::Platform& platform, int h) {
 }
 
 bool is_generated_access_link(const config::Platform& platform, int link) {
-  const std::string& name = platform.links.at(static_cast<std::size_t>(link)).name;
+  const config::Link& l = platform.links.at(static_cast<std::size_t>(link));
+  // The loader names a generated link "<host>-link", gives it the host entry's location and
+  // sets the host's link to it; a declared link of that name has its own location.
   for (const config::Host& h : platform.hosts)
-    if (h.link.empty() && h.name + "-link" == name) return true;
+    if (h.name + "-link" == l.name &&
+        (h.link.empty() || (h.link == l.name && h.loc.line == l.loc.line && h.loc.file == l.loc.file)))
+      return true;
   return false;
 }
 
@@ -68,6 +75,11 @@ sg4::LinkInRoute::Direction direction(const config::Platform& p, int link, int a
   using D = sg4::LinkInRoute::Direction;
   if (access_link_index(p, a) == link) return D::UP;
   if (access_link_index(p, b) == link) return D::DOWN;
+  // A CIM device's traffic crosses the access link of the host it is attached to.
+  const std::string& oa = p.hosts[static_cast<std::size_t>(a)].attached_to;
+  const std::string& ob = p.hosts[static_cast<std::size_t>(b)].attached_to;
+  if (!oa.empty() && p.host_index(oa) >= 0 && access_link_index(p, p.host_index(oa)) == link) return D::UP;
+  if (!ob.empty() && p.host_index(ob) >= 0 && access_link_index(p, p.host_index(ob)) == link) return D::DOWN;
   const std::string& la = p.hosts[static_cast<std::size_t>(a)].name;
   const std::string& lb = p.hosts[static_cast<std::size_t>(b)].name;
   for (const config::Route& r : p.routes) {
@@ -79,7 +91,8 @@ sg4::LinkInRoute::Direction direction(const config::Platform& p, int link, int a
 
 }  // namespace
 
-BuiltPlatform build(const config::Platform& platform, const std::vector<std::pair<int, int>>& pairs) {
+BuiltPlatform build(const config::Platform& platform, const std::vector<std::pair<int, int>>& pairs,
+                    Profiles* profiles, bool with_controller) {
   BuiltPlatform out;
   sg4::NetZone* zone = sg4::create_full_zone("world");
   for (const config::Host& h : platform.hosts) {
@@ -87,11 +100,13 @@ BuiltPlatform build(const config::Platform& platform, const std::vector<std::pai
     const int cores = t.cores > 0 ? t.cores : 1;
     sg4::Host* sh = zone->create_host(h.name, host_speed_flops(t) / cores);
     sh->set_core_count(cores);
-    const config::Power pw = t.power.value_or(config::Power{});
+    config::Power pw = t.power.value_or(config::Power{});
+    pw.busy_w = cost::busy_power_w(t);  // CIM: idle + energy_per_mac x macs_per_s (docs/CIM.md)
     // Host energy plugin: idle, one core busy, all cores busy; linear in between, so the power is
     // idle + (busy - idle) x (cores in use / cores).
     sh->set_property("wattage_per_state",
                      fmt::format("{}:{}:{}", pw.idle_w, pw.idle_w + (pw.busy_w - pw.idle_w) / cores, pw.busy_w));
+    if (profiles) profiles->attach_host(static_cast<int>(out.hosts.size()), sh);
     sh->seal();
     out.hosts.push_back(sh);
   }
@@ -108,6 +123,7 @@ BuiltPlatform build(const config::Platform& platform, const std::vector<std::pai
           fmt::format("link {}: unknown sharing \"{}\" (expected splitduplex, shared or fatpipe)", l.name, l.sharing));
     }
     sl->set_latency(l.latency_s);
+    if (profiles) profiles->attach_link(static_cast<int>(out.links.size()), sl);
     sl->seal();
     out.links.push_back(sl);
   }
@@ -131,6 +147,7 @@ BuiltPlatform build(const config::Platform& platform, const std::vector<std::pai
   } else {
     for (const auto& [a, b] : pairs) add(a, b);
   }
+  if (profiles && with_controller) profiles->add_controller_host(zone);
   zone->seal();
   return out;
 }

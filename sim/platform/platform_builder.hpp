@@ -12,6 +12,8 @@
 
 namespace edgesplit::platform {
 
+class Profiles;  // sim/platform/profiles.hpp
+
 /// The SimGrid objects standing for one config::Platform (indices match its hosts and links).
 struct BuiltPlatform {
   std::vector<simgrid::s4u::Host*> hosts;  ///< hosts[i] is platform.hosts[i]
@@ -50,6 +52,9 @@ void configure_engine(const std::string& network_model);
 /// links of platform.route(a, b). Direction on a split-duplex link: UP when it is a's access link,
 /// DOWN when it is b's, otherwise UP when an explicit route declares a -> b and DOWN when it
 /// declares b -> a (UP when neither). Call check_power() first.
-BuiltPlatform build(const config::Platform& platform, const std::vector<std::pair<int, int>>& pairs);
+/// With `profiles`, each host and link gets its dynamics profiles before sealing, and the
+/// controller host is added when profiles->add_controller_host is wanted (with_controller).
+BuiltPlatform build(const config::Platform& platform, const std::vector<std::pair<int, int>>& pairs,
+                    Profiles* profiles = nullptr, bool with_controller = false);
 
 }  // namespace edgesplit::platform

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/recorder/dynamics_json.hpp"
 #include "sim/recorder/json_writer.hpp"
 #include "sim/recorder/plan_json.hpp"
 
@@ -100,6 +101,7 @@ Recorder::Recorder(Setup setup) : setup_(std::move(setup)) {
     window_busy_.assign(static_cast<std::size_t>(s), {0.0, 0.0});
     total_busy_.assign(static_cast<std::size_t>(s), {0.0, 0.0});
     send_open_.assign(static_cast<std::size_t>(s) + 1, kNaN);
+    weights_ready_s_.assign(static_cast<std::size_t>(s), 0.0);
 
     write_whole(tmp_dir_ + "/plan.json", plan_json(sc, *setup_.plan));
     write_whole(tmp_dir_ + "/scenario.resolved.yaml", sc.resolved_yaml);
@@ -110,7 +112,7 @@ Recorder::Recorder(Setup setup) : setup_(std::move(setup)) {
     requests_ = std::make_unique<File>(tmp_dir_ + "/requests.csv");
     requests_->write("request,arrival_s,start_s,end_s,latency_s\n");
     stages_ = std::make_unique<File>(tmp_dir_ + "/stages.csv");
-    stages_->write("request,stage,host,recv_end_s,compute_start_s,compute_end_s,send_end_s,bytes_sent\n");
+    stages_->write("request,stage,host,recv_end_s,compute_start_s,compute_end_s,send_end_s,bytes_sent,weights_ready_s\n");
     bottleneck_ = std::make_unique<File>(tmp_dir_ + "/bottleneck.csv");
     bottleneck_->write(
         "window_start_s,window_end_s,stage,host,busy_fraction,is_bottleneck,resource,compute_fraction,"
@@ -124,6 +126,8 @@ Recorder::Recorder(Setup setup) : setup_(std::move(setup)) {
                               json_escape(sc.platform.hosts[h].name)));
       trace_event(fmt::format(R"({{"name": "thread_name", "ph": "M", "pid": {}, "tid": 1, "args": {{"name": "compute"}}}})", pid));
       trace_event(fmt::format(R"({{"name": "thread_name", "ph": "M", "pid": {}, "tid": 2, "args": {{"name": "send"}}}})", pid));
+      if (sc.weights.enabled)
+        trace_event(fmt::format(R"({{"name": "thread_name", "ph": "M", "pid": {}, "tid": 3, "args": {{"name": "weights"}}}})", pid));
     }
     last_progress_ = std::chrono::steady_clock::now();
   } catch (...) {
@@ -211,6 +215,7 @@ void Recorder::flush_window(double end_s) {
     window_busy_[static_cast<std::size_t>(k)] = {0.0, 0.0};
   }
   bottleneck_->write(rows);
+  window_marks_.push_back(latencies_s_.size());
   ++window_;
 }
 
@@ -278,13 +283,22 @@ void Recorder::sink_receive(int64_t req, double t_s) {
 void Recorder::stage_done(int64_t req, int stage, double recv_end_s, double compute_start_s, double compute_end_s,
                           double send_end_s, double bytes_sent) {
   const std::string& host = setup_.scenario->platform.hosts[static_cast<std::size_t>(host_of(stage))].name;
-  stages_->print("{},{},{},{},{},{},{},{}\n", req, stage, host, recv_end_s, compute_start_s, compute_end_s,
-                 send_end_s, bytes_sent);
+  stages_->print("{},{},{},{},{},{},{},{},{}\n", req, stage, host, recv_end_s, compute_start_s, compute_end_s,
+                 send_end_s, bytes_sent, weights_ready_s_[static_cast<std::size_t>(stage)]);
   if (req < setup_.trace_requests)
     trace_event(fmt::format(
         R"({{"name": "request {}", "cat": "compute", "ph": "X", "pid": {}, "tid": 1, "ts": {}, "dur": {}, "args": {{"request": {}, "stage": {}}}}})",
         req, host_of(stage) + 1, compute_start_s * 1e6, (compute_end_s - compute_start_s) * 1e6, req, stage));
 }
+
+void Recorder::weight_loaded(int host, int stage, int64_t layer, double start_s, double end_s, double bytes) {
+  trace_event(fmt::format(
+      R"({{"name": "weights {}", "cat": "weights", "ph": "X", "pid": {}, "tid": 3, "ts": {}, "dur": {}, "args": {{"layer": {}, "stage": {}, "bytes": {}}}}})",
+      json_escape(setup_.scenario->model.layer(static_cast<model::LayerId>(layer)).name), host + 1, start_s * 1e6,
+      (end_s - start_s) * 1e6, layer, stage, bytes));
+}
+
+void Recorder::stage_weights_ready(int stage, double t_s) { weights_ready_s_.at(static_cast<std::size_t>(stage)) = t_s; }
 
 void Recorder::request_done(int64_t req, double arrival_s, double start_s, double end_s) {
   advance(end_s);
@@ -320,6 +334,7 @@ Summary Recorder::finish(const Final& f) {
   out.throughput_rps = completed_ >= 2 && last_end_s_ > first_end_s_
                            ? static_cast<double>(completed_ - 1) / (last_end_s_ - first_end_s_)
                            : 0.0;
+  const std::vector<TimelineWindow> timeline = make_timeline(latencies_s_, window_marks_, window_s_, f.sim_time_s);
   if (!latencies_s_.empty()) {
     out.latency_mean_s = std::accumulate(latencies_s_.begin(), latencies_s_.end(), 0.0) /
                          static_cast<double>(latencies_s_.size());
@@ -350,6 +365,11 @@ Summary Recorder::finish(const Final& f) {
       if (e.active) out.energy_active_j += e.energy_j;
     }
   write_whole(tmp_dir_ + "/energy.csv", energy);
+  if (f.dynamics) {
+    write_whole(tmp_dir_ + "/links.csv", links_csv(sc.platform, f.dynamics->link_changes));
+    if (f.dynamics->adapt_policy != "none" || !f.dynamics->replans.empty())
+      write_whole(tmp_dir_ + "/plan.json", plan_json_with_replans(sc, plan, *f.dynamics));
+  }
   out.energy_per_inference_j = completed_ > 0 ? out.energy_total_j / static_cast<double>(completed_) : 0.0;
   out.sim_time_s = f.sim_time_s;
 
@@ -369,6 +389,7 @@ Summary Recorder::finish(const Final& f) {
   w.key("network_model").value(f.network_model);
   w.key("requests_issued").value(f.requests_issued);
   w.key("requests_completed").value(completed_);
+  write_failure_counts(w, f.dynamics);
   w.key("throughput_rps").value(out.throughput_rps);
   w.key("latency_s").begin_object();
   w.key("mean").value(out.latency_mean_s);
@@ -399,6 +420,7 @@ Summary Recorder::finish(const Final& f) {
   w.key("latency_s").value(plan.predicted_latency_s);
   w.key("energy_j").value(plan.predicted_energy_j);
   w.end_object();
+  write_dynamics_summary(w, timeline, f.dynamics);
   w.key("sim_time_s").value(f.sim_time_s);
   w.key("wall_time_s").value(out.wall_time_s);
   w.key("seed").value(static_cast<int64_t>(sc.seed));

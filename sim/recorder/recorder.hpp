@@ -13,6 +13,7 @@
 
 #include "partitioners/partitioner.hpp"
 #include "sim/config/scenario.hpp"
+#include "sim/recorder/dynamics_record.hpp"
 
 namespace edgesplit::recorder {
 
@@ -50,6 +51,9 @@ struct Final {
   std::vector<EntityUse> hosts, links;
   std::string cost_model, network_model;
   std::chrono::steady_clock::time_point wall_start;
+  /// Runs with dynamics or adaptation: traces, applied bandwidth changes (links.csv), failed and
+  /// retried requests, re-plans (plan.json `replans`). Null otherwise.
+  const DynamicsOutcome* dynamics = nullptr;
 };
 
 /// The figures summary.json holds that the CLI prints.
@@ -92,6 +96,19 @@ class Recorder {
                   double send_end_s, double bytes_sent);
   /// A request completed; requests complete in id order.
   void request_done(int64_t req, double arrival_s, double start_s, double end_s);
+  /// Host `host` loaded the weights of `layer` (of stage `stage`) during [start_s, end_s]
+  /// (scenario `weights:`; a trace.json slice on the host's "weights" thread).
+  void weight_loaded(int host, int stage, int64_t layer, double start_s, double end_s, double bytes);
+  /// Every weight of stage `stage` is on its host from t_s (stages.csv weights_ready_s; 0 until then).
+  void stage_weights_ready(int stage, double t_s);
+
+  /// A new epoch of the pipeline (after a failure or a re-plan) starts at t_s with these stage
+  /// hosts and producers (as in Setup). Busy intervals still open were closed by abort_epoch.
+  void begin_epoch(const std::vector<int>& stage_hosts, const std::vector<std::vector<int>>& producers, double t_s);
+  /// The running epoch stopped at t_s (a failure): open compute and send intervals end there.
+  void abort_epoch(double t_s);
+  /// A global instant event in trace.json (a re-plan, a failure); args_json is a JSON object.
+  void instant_event(const std::string& name, const std::string& args_json, double t_s);
 
   /// Writes energy.csv, the last bottleneck windows, the end of trace.json and summary.json,
   /// then renames the directory into place (replacing an existing out_dir).
@@ -120,9 +137,11 @@ class Recorder {
   std::vector<std::array<double, 2>> window_busy_;
   std::vector<std::array<double, 2>> total_busy_;
   std::vector<double> send_open_;  ///< per entity (source first): start of its current send
+  std::vector<double> weights_ready_s_;  ///< per stage: stages.csv weights_ready_s
 
   // requests.csv statistics; 8 bytes per completed request for exact percentiles.
   std::vector<double> latencies_s_;
+  std::vector<std::size_t> window_marks_;  ///< completed requests at the end of each bottleneck window
   double first_end_s_ = 0, last_end_s_ = 0;
   int64_t completed_ = 0;
   std::chrono::steady_clock::time_point last_progress_{};

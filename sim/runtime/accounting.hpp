@@ -37,6 +37,9 @@ class LinkUsage {
   void transfer_start(const std::vector<int>& links, double data_start_s, double bytes);
   /// That transfer ended at t_s (calls in time order).
   void transfer_end(const std::vector<int>& links, double t_s);
+  /// That transfer was cut at t_s (its actor killed by a failure): ends its data phase, or drops
+  /// it when it had not begun (data_start_s > t_s).
+  void transfer_abort(const std::vector<int>& links, double data_start_s, double t_s);
   double busy_s(int link) const { return links_.at(static_cast<std::size_t>(link)).busy.busy_s(); }
   double bytes(int link) const { return links_.at(static_cast<std::size_t>(link)).bytes; }
 

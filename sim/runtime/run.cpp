@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -20,9 +22,13 @@
 #include <xbt/log.h>
 
 #include "sim/platform/platform_builder.hpp"
+#include "sim/platform/profiles.hpp"
 #include "sim/recorder/recorder.hpp"
 #include "sim/runtime/accounting.hpp"
 #include "sim/runtime/arrivals.hpp"
+#include "sim/runtime/controller.hpp"
+#include "sim/runtime/session.hpp"
+#include "sim/runtime/layer_exec.hpp"
 #include "sim/runtime/tensor_plan.hpp"
 
 namespace edgesplit::runtime {
@@ -87,16 +93,25 @@ struct StageState {
   std::deque<Job> queue;
   GatePtr slots;  ///< outputs held (being or waiting to be sent): at most `buffers`
   GatePtr items;  ///< jobs in the queue
+  double nominal_s = 0;    ///< compute time at nominal speed (what the estimator compares with)
+  bool busy_open = false;  ///< host busy interval open (closed by close_accounting after a kill)
 };
 
 /// Shared state of the run; every actor runs in the one simulation thread.
 class Pipeline {
  public:
   Pipeline(const config::Scenario& sc, const partition::Plan& plan, const cost::CostModel& cost, TensorPlan tp,
-           recorder::Recorder& rec, const platform::BuiltPlatform& built, int source_host, int sink_host)
+           recorder::Recorder& rec, const platform::BuiltPlatform& built, int source_host, int sink_host,
+           EpochHooks* hooks = nullptr, Pipeline* usage_owner = nullptr)
       : sc_(sc), tp_(std::move(tp)), rec_(rec), built_(built), arrivals_(sc.workload.arrival, sc.seed),
-        links_(sc.platform.links.size()), host_busy_(sc.platform.hosts.size()) {
+        links_(sc.platform.links.size()), host_busy_(sc.platform.hosts.size()), hooks_(hooks) {
     n_ = sc.workload.requests;
+    // Epochs after the first (dynamics): their requests start later, busy times add to the first's.
+    first_ = hooks_ ? hooks_->first_request() : 0;
+    if (usage_owner) {
+      lu_ = &usage_owner->links_;
+      hb_ = &usage_owner->host_busy_;
+    }
     s_ = tp_.stages;
     const int buffers = sc.workload.buffers > 0 ? sc.workload.buffers : 1;
     entity_host_.assign(static_cast<std::size_t>(s_) + 2, -1);
@@ -115,11 +130,12 @@ class Pipeline {
       st.threads = t.cores > 0 ? t.cores : 1;
       // The host has `threads` cores of speed / threads flop/s each: compute_s at nominal speed.
       st.flops_per_thread = compute_s * platform::host_speed_flops(t) / st.threads;
+      st.nominal_s = compute_s;
       st.slots = std::make_shared<Gate>(buffers);
       st.items = std::make_shared<Gate>(0);
       stages_.push_back(std::move(st));
     }
-    // One credit semaphore per transfer: a consumer holds at most `buffers` received requests it
+    // One credit gate per transfer: a consumer holds at most `buffers` received requests it
     // has not started, so upstream stages cannot flood it (memory stays O(buffers) per stage).
     credits_.resize(static_cast<std::size_t>(s_) + 1);
     to_release_.resize(static_cast<std::size_t>(s_) + 1);
@@ -137,7 +153,11 @@ class Pipeline {
         }
       }
     early_.assign(static_cast<std::size_t>(s_) + 1, {});
-    for (int c = 0; c <= s_; ++c) inbox_.push_back(sg4::Mailbox::by_name(fmt::format("edgesplit-in-{}", c)));
+    const int epoch = hooks_ ? hooks_->epoch_index() : 0;  // fresh mailboxes: a killed epoch may leave messages
+    for (int c = 0; c <= s_; ++c)
+      inbox_.push_back(sg4::Mailbox::by_name(epoch == 0 ? fmt::format("edgesplit-in-{}", c)
+                                                        : fmt::format("edgesplit-in-{}-{}", epoch, c)));
+    open_sends_.resize(static_cast<std::size_t>(s_) + 1);
     if (tp_.has_sink) {
       parts_needed_ = static_cast<int>(tp_.producers[static_cast<std::size_t>(s_)].size());
     } else {
@@ -161,18 +181,22 @@ class Pipeline {
   void create_actors() {
     const auto& hosts = built_.hosts;
     if (tp_.has_source)
-      sg4::Actor::create("source", hosts[static_cast<std::size_t>(host_of(-1))], [this] { guarded([this] { source(); }); });
+      actors_.push_back(sg4::Actor::create("source", hosts[static_cast<std::size_t>(host_of(-1))],
+                                           [this] { guarded([this] { source(); }); }));
     for (int k = 0; k < s_; ++k) {
       sg4::Host* h = hosts[static_cast<std::size_t>(host_of(k))];
       sg4::ActorPtr a = sg4::Actor::create(fmt::format("stage-{}", k), h, [this, k] { guarded([this, k] { stage(k); }); });
+      actors_.push_back(a);
       // Eager transfers: data flows into the host while the stage computes (notes section 5).
       inbox_[static_cast<std::size_t>(k)]->set_receiver(a);
       if (!tp_.sends_of(k).empty())
-        sg4::Actor::create(fmt::format("sender-{}", k), h, [this, k] { guarded([this, k] { sender(k); }); });
+        actors_.push_back(
+            sg4::Actor::create(fmt::format("sender-{}", k), h, [this, k] { guarded([this, k] { sender(k); }); }));
     }
     if (tp_.has_sink) {
       sg4::ActorPtr a = sg4::Actor::create("sink", hosts[static_cast<std::size_t>(host_of(s_))],
                                            [this] { guarded([this] { sink(); }); });
+      actors_.push_back(a);
       inbox_[static_cast<std::size_t>(s_)]->set_receiver(a);
     }
   }
@@ -184,8 +208,34 @@ class Pipeline {
   int64_t issued() const { return issued_; }
   const LinkUsage& links() const { return links_; }
   double host_busy_s(int h) const { return host_busy_[static_cast<std::size_t>(h)].busy_s(); }
+  /// Weight loading and layer-level execution (layer_exec.hpp); set before the actors run.
+  void set_layer_exec(LayerExec* x) { layer_exec_ = x; }
+  LinkUsage& link_usage() { return links_; }
+  std::vector<BusyUnion>& host_busy() { return host_busy_; }
   const std::map<std::pair<int, int>, Route>& routes() const { return routes_; }
   const std::vector<int>& entity_hosts() const { return entity_host_; }
+
+  // Epochs of runs with dynamics (session.hpp).
+  /// Kills every actor of this pipeline still alive.
+  void kill_actors() {
+    for (auto& a : actors_)
+      if (a) a->kill();
+    actors_.clear();
+  }
+  /// Ends, at t_s, the busy intervals and transfers the killed actors left open.
+  void close_accounting(double t_s) {
+    for (auto& o : open_sends_)
+      if (o.route) {
+        lu_->transfer_abort(o.route->links, o.data_start_s, t_s);
+        o.route = nullptr;
+      }
+    for (auto& st : stages_)
+      if (st.busy_open) {
+        (*hb_)[static_cast<std::size_t>(st.host)].end(t_s);
+        st.busy_open = false;
+      }
+  }
+  const std::vector<std::vector<int>>& producers() const { return tp_.producers; }
 
  private:
   int host_of(int entity) const { return entity_host_[static_cast<std::size_t>(entity + 1)]; }
@@ -197,6 +247,12 @@ class Pipeline {
       body();
     } catch (const simgrid::ForcefulKillException&) {
       throw;  // SimGrid unwinds killed actors with it
+    } catch (const simgrid::NetworkFailureException&) {
+      if (!hooks_) throw;
+      hooks_->actor_failed();  // a failure of a host or link: the controller stops the epoch
+    } catch (const simgrid::HostFailureException&) {
+      if (!hooks_) throw;
+      hooks_->actor_failed();
     } catch (...) {
       if (!error_) error_ = std::current_exception();
       sg4::Actor::kill_all();
@@ -204,14 +260,23 @@ class Pipeline {
   }
 
   /// Admission of the next request: open-loop arrivals wait for their time; saturate admits now.
-  double admit() {
+  double admit(int64_t req) {
+    if (hooks_) {  // arrival times live in the session: a retried request keeps its own
+      const double t = hooks_->arrival_of(req);
+      if (!arrivals_.saturate() && t > now()) sg4::this_actor::sleep_until(t);
+      return t;
+    }
     if (arrivals_.saturate()) return now();
     const double t = arrivals_.next();
     if (t > now()) sg4::this_actor::sleep_until(t);
     return t;
   }
 
-  void issue(double arrival_s, double start_s) {
+  /// A drain was asked for (re-plan): admit nothing more in this epoch.
+  bool stopped() const { return hooks_ && hooks_->admission_stopped(); }
+
+  void issue(int64_t req, double arrival_s, double start_s) {
+    if (hooks_) hooks_->issued(req, arrival_s, start_s);
     inflight_.push_back({arrival_s, start_s});
     ++issued_;
   }
@@ -248,10 +313,22 @@ class Pipeline {
       const double t0 = now();
       rec_.send_begin(e, t0);
       const Route* route = a == b ? nullptr : &routes_.at({a, b});
-      if (route) links_.transfer_start(route->links, t0 + route->latency_s, bytes);
+      // Data phase: from start + route latency to the end. Exact under network "exact"; under
+      // "simgrid" (LV08, latency factor 13.01) it also counts part of the longer latency phase.
+      if (route) {
+        lu_->transfer_start(route->links, t0 + route->latency_s, bytes);
+        open_sends_[static_cast<std::size_t>(e + 1)] = {route, t0 + route->latency_s};
+      }
+      double latency_now_s = 0;  // what a measurement would subtract: the latency in force now
+      if (route && hooks_)
+        for (int l : route->links) latency_now_s += built_.links[static_cast<std::size_t>(l)]->get_latency();
       inbox_[static_cast<std::size_t>(t.to)]->put(encode(req, e), static_cast<uint64_t>(std::llround(bytes)));
       const double t1 = now();
-      if (route) links_.transfer_end(route->links, t1);
+      if (route) {
+        lu_->transfer_end(route->links, t1);
+        open_sends_[static_cast<std::size_t>(e + 1)].route = nullptr;
+        if (hooks_) hooks_->observe_transfer(route->links, bytes, t1 - t0 - latency_now_s);
+      }
       rec_.send_end(e, req, t.to, t1, bytes);
       total += bytes;
     }
@@ -259,9 +336,12 @@ class Pipeline {
   }
 
   void source() {
-    for (int64_t i = 0; i < n_; ++i) {
-      const double arrival_s = admit();
-      send_all(-1, i, [&] { issue(arrivals_.saturate() ? now() : arrival_s, now()); });
+    for (int64_t i = first_; i < n_; ++i) {
+      if (stopped()) return;
+      const double arrival_s = admit(i);
+      if (stopped()) return;
+      // saturate: a request arrives when admitted (a retried one keeps its first arrival).
+      send_all(-1, i, [&] { issue(i, arrivals_.saturate() ? (hooks_ ? hooks_->arrival_of(i) : now()) : arrival_s, now()); });
     }
   }
 
@@ -270,40 +350,54 @@ class Pipeline {
     const bool self_driven = k == 0 && !tp_.has_source;
     const bool done_here = tp_.holds_output[static_cast<std::size_t>(k)] && !tp_.has_sink;
     const bool sends = !tp_.sends_of(k).empty();
-    for (int64_t i = 0; i < n_; ++i) {
+    for (int64_t i = first_; i < n_; ++i) {
       if (self_driven) {
-        const double arrival_s = admit();
-        issue(arrival_s, now());
+        if (stopped()) return;
+        const double arrival_s = admit(i);
+        if (stopped()) return;
+        issue(i, arrival_s, now());
       } else {
         gather(k, i);
       }
       const double recv_end_s = now();
-      rec_.compute_begin(k, i, recv_end_s);
-      BusyUnion& busy = host_busy_[static_cast<std::size_t>(st.host)];
-      busy.begin(recv_end_s);
-      if (st.flops_per_thread > 0) {
-        if (st.threads == 1)
-          sg4::this_actor::execute(st.flops_per_thread);
-        else
-          sg4::this_actor::exec_init(st.flops_per_thread)->set_thread_count(st.threads)->wait();
+      double compute_start_s = recv_end_s;
+      if (layer_exec_ && layer_exec_->handles(k)) {
+        // Weights still loading, or a CIM stage split with its host: layer by layer (layer_exec.hpp).
+        layer_exec_->run(k, [&] {
+          compute_start_s = now();
+          rec_.compute_begin(k, i, compute_start_s);
+        });
+      } else {
+        rec_.compute_begin(k, i, recv_end_s);
+        BusyUnion& busy = (*hb_)[static_cast<std::size_t>(st.host)];
+        busy.begin(recv_end_s);
+        st.busy_open = true;
+        if (st.flops_per_thread > 0) {
+          if (st.threads == 1)
+            sg4::this_actor::execute(st.flops_per_thread);
+          else
+            sg4::this_actor::exec_init(st.flops_per_thread)->set_thread_count(st.threads)->wait();
+        }
+        busy.end(now());
+        st.busy_open = false;
+        if (hooks_) hooks_->observe_compute(st.host, st.nominal_s, now() - recv_end_s);
       }
       const double end_s = now();
-      busy.end(end_s);
       rec_.compute_end(k, i, end_s);
       if (done_here) part_done(i, end_s);
       if (sends) {
         st.slots->acquire();
-        st.queue.push_back({i, recv_end_s, recv_end_s, end_s});
+        st.queue.push_back({i, recv_end_s, compute_start_s, end_s});
         st.items->release();
       } else {
-        rec_.stage_done(i, k, recv_end_s, recv_end_s, end_s, end_s, 0.0);
+        rec_.stage_done(i, k, recv_end_s, compute_start_s, end_s, end_s, 0.0);
       }
     }
   }
 
   void sender(int k) {
     StageState& st = stages_[static_cast<std::size_t>(k)];
-    for (int64_t i = 0; i < n_; ++i) {
+    for (int64_t i = first_; i < n_; ++i) {
       st.items->acquire();
       const Job job = st.queue.front();
       st.queue.pop_front();
@@ -314,7 +408,7 @@ class Pipeline {
   }
 
   void sink() {
-    for (int64_t i = 0; i < n_; ++i) {
+    for (int64_t i = first_; i < n_; ++i) {
       gather(s_, i);
       rec_.sink_receive(i, now());
       complete(i, now());
@@ -332,8 +426,9 @@ class Pipeline {
 
   void complete(int64_t req, double t_s) {
     // Every entity handles requests in id order, so they complete in id order.
-    const auto [arrival_s, start_s] = inflight_.front();
+    auto [arrival_s, start_s] = inflight_.front();
     inflight_.pop_front();
+    if (hooks_) std::tie(arrival_s, start_s) = hooks_->completed(req);
     rec_.request_done(req, arrival_s, start_s, t_s);
     ++completed_;
   }
@@ -358,7 +453,94 @@ class Pipeline {
   int64_t issued_ = 0, completed_ = 0;
   LinkUsage links_;
   std::vector<BusyUnion> host_busy_;
+  EpochHooks* hooks_ = nullptr;  ///< set in runs with dynamics or adapt (session.hpp)
+  int64_t first_ = 0;            ///< first request of this epoch
+  LinkUsage* lu_ = &links_;      ///< where busy times go: this pipeline's, or the first epoch's
+  std::vector<BusyUnion>* hb_ = &host_busy_;
+  std::vector<sg4::ActorPtr> actors_;
+  struct OpenSend {
+    const Route* route = nullptr;
+    double data_start_s = 0;
+  };
+  std::vector<OpenSend> open_sends_;  ///< per entity + 1: the transfer in progress
+  LayerExec* layer_exec_ = nullptr;
   std::exception_ptr error_;
+};
+
+/// An epoch of a run with dynamics: one Pipeline (the first is run()'s own, later ones owned here).
+class PipelineEpoch : public Epoch {
+ public:
+  PipelineEpoch(Pipeline* p, std::unique_ptr<Pipeline> owned) : p_(p), owned_(std::move(owned)) {}
+  void start() override { p_->create_actors(); }
+  void rethrow_if_failed() const { p_->rethrow_if_failed(); }
+  void kill() override { p_->kill_actors(); }
+  void close_accounting(double t_s) override { p_->close_accounting(t_s); }
+  std::vector<int> hosts_used() const override {
+    std::vector<int> out;
+    for (int h : p_->entity_hosts())
+      if (h >= 0) out.push_back(h);
+    return out;
+  }
+  std::vector<int> links_used() const override {
+    std::set<int> out;
+    for (const auto& [ab, r] : p_->routes()) out.insert(r.links.begin(), r.links.end());
+    return {out.begin(), out.end()};
+  }
+  const std::vector<std::vector<int>>& producers() const override { return p_->producers(); }
+  std::vector<int> stage_hosts() const override {
+    const auto& e = p_->entity_hosts();
+    return {e.begin() + 1, e.end() - 1};
+  }
+
+ private:
+  Pipeline* p_;
+  std::unique_ptr<Pipeline> owned_;
+};
+
+/// What a run with dynamics or adapt adds: profiles, measurements, the session and its controller.
+struct DynamicRun {
+  platform::Profiles profiles;
+  Estimator estimator;
+  Session session;
+  std::unique_ptr<Controller> controller;
+  std::vector<recorder::LinkChange> link_changes;
+  std::map<std::string, int> link_of_name;  ///< SimGrid link name (also NAME_UP, NAME_DOWN) -> link
+
+  explicit DynamicRun(const config::Scenario& sc)
+      : profiles(sc),
+        estimator(sc.platform),
+        session(sc, &estimator, sc.adapt.policy == "on-change" ? sc.adapt.threshold : 0.0) {
+    for (std::size_t l = 0; l < sc.platform.links.size(); ++l)
+      for (const char* suffix : {"", "_UP", "_DOWN"})
+        link_of_name[sc.platform.links[l].name + suffix] = static_cast<int>(l);
+  }
+  /// links.csv: every bandwidth SimGrid applies (a split-duplex link reports each direction once).
+  void record_bandwidth_changes() {
+    sg4::Link::on_bandwidth_change_cb([this](sg4::Link const& link) {
+      const auto it = link_of_name.find(link.get_name());
+      if (it == link_of_name.end()) return;
+      const recorder::LinkChange c{sg4::Engine::get_clock(), it->second, link.get_bandwidth()};
+      for (auto r = link_changes.rbegin(); r != link_changes.rend() && r->time_s == c.time_s; ++r)
+        if (r->link == c.link && r->bandwidth_Bps == c.bandwidth_Bps) return;
+      link_changes.push_back(c);
+    });
+  }
+  recorder::DynamicsOutcome outcome(const config::Scenario& sc) const {
+    recorder::DynamicsOutcome o;
+    for (const platform::ResolvedDynamics& r : profiles.entries())
+      if (r.spec.trace) {
+        const traces::TraceInfo& t = *r.spec.trace;
+        const std::string target = r.target_kind == "link" ? sc.platform.links[static_cast<std::size_t>(r.target)].name
+                                                           : sc.platform.hosts[static_cast<std::size_t>(r.target)].name;
+        o.traces.push_back({target, r.what, t.path, t.format, t.sha256, t.mean});
+      }
+    o.link_changes = link_changes;
+    o.requests_failed = session.failed_count();
+    o.requests_retried = session.retried_count();
+    if (controller) o.replans = controller->replans();
+    o.adapt_policy = sc.adapt.policy;
+    return o;
+  }
 };
 
 int host_index_or_throw(const config::Platform& p, const std::string& name, const char* key) {
@@ -384,6 +566,7 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
     if (st.hosts[0].host < 0 || static_cast<std::size_t>(st.hosts[0].host) >= pf.hosts.size())
       throw std::invalid_argument(fmt::format("plan names host {} beyond the platform", st.hosts[0].host));
   platform::check_power(pf);
+  WeightPlan weights = make_weight_plan(scenario, plan);  // throws InputError before any output
   static bool engine_used = false;  // a second engine in one process is wrong even after the first is gone
   if (engine_used || sg4::Engine::has_instance())
     throw std::runtime_error("runtime::run: one simulation per process (SimGrid allows one engine)");
@@ -414,19 +597,66 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   engine_used = true;
   sg4::Engine engine(&argc, argv);
   platform::configure_engine(scenario.network_model);
-  const platform::BuiltPlatform built = platform::build(pf, Pipeline::route_pairs(tp, entity_host));
+  // Dynamics or adapt: profiles on hosts and links, routes between every pair (a re-plan may use
+  // any), a controller on a host of its own (controller.hpp).
+  const bool dynamic = !scenario.dynamics.empty() || scenario.adapt.policy != "none";
+  if (dynamic && scenario.weights.enabled)
+    throw std::runtime_error("weights: together with dynamics or adapt is not supported yet");
+  std::unique_ptr<DynamicRun> dyn = dynamic ? std::make_unique<DynamicRun>(scenario) : nullptr;
+  std::vector<std::pair<int, int>> pairs = Pipeline::route_pairs(tp, entity_host);
+  const std::vector<std::pair<int, int>> weight_pairs = weights.route_pairs();  // store -> host loads
+  pairs.insert(pairs.end(), weight_pairs.begin(), weight_pairs.end());
+  std::sort(pairs.begin(), pairs.end());  // a pair may carry both activations and weights:
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());  // SimGrid takes each route once
+  const platform::BuiltPlatform built =
+      dyn ? platform::build(pf, {}, &dyn->profiles, true) : platform::build(pf, pairs);
 
-  Pipeline pipe(scenario, plan, cost, std::move(tp), rec, built, source_host, sink_host);
-  pipe.create_actors();
+  Pipeline pipe(scenario, plan, cost, std::move(tp), rec, built, source_host, sink_host,
+                dyn ? &dyn->session : nullptr);
+  LayerExec layer_exec(scenario, plan, cost, std::move(weights), built, rec, pipe.link_usage(), pipe.host_busy());
+  if (dyn) {
+    dyn->record_bandwidth_changes();
+    bool first_epoch = true;
+    EpochFactory factory = [&](const partition::Plan& p) -> std::unique_ptr<Epoch> {
+      if (first_epoch) {
+        first_epoch = false;
+        return std::make_unique<PipelineEpoch>(&pipe, nullptr);
+      }
+      auto next = std::make_unique<Pipeline>(
+          scenario, p, cost, make_tensor_plan(scenario.model, p, scenario.batch, source_host >= 0, sink_host >= 0), rec,
+          built, source_host, sink_host, &dyn->session, &pipe);
+      Pipeline* raw = next.get();
+      return std::make_unique<PipelineEpoch>(raw, std::move(next));
+    };
+    dyn->controller = std::make_unique<Controller>(scenario, plan, dyn->profiles, built, rec, dyn->session,
+                                                   &dyn->estimator, std::move(factory), options.replan);
+    dyn->controller->create_actor(dyn->profiles.controller_host());
+  } else {
+    pipe.set_layer_exec(&layer_exec);
+    pipe.create_actors();
+    layer_exec.create_actors();
+  }
   engine.run();
   pipe.rethrow_if_failed();
-  if (pipe.completed() != scenario.workload.requests)
+  layer_exec.rethrow_if_failed();
+  if (dyn) {
+    dyn->controller->rethrow_if_failed();
+    for (const auto& e : dyn->controller->epochs())
+      if (auto* pe = dynamic_cast<PipelineEpoch*>(e.get())) pe->rethrow_if_failed();
+    const Session& ss = dyn->session;
+    if (ss.in_flight() > 0 || (!dyn->controller->stalled() && ss.completed_count() + ss.failed_count() != ss.requests()))
+      throw std::runtime_error(fmt::format("the simulation stopped with {} of {} requests completed and {} failed",
+                                           ss.completed_count(), ss.requests(), ss.failed_count()));
+  }
+  if (!dyn && pipe.completed() != scenario.workload.requests)
     throw std::runtime_error(fmt::format("the simulation stopped with {} of {} requests completed",
                                          pipe.completed(), scenario.workload.requests));
 
   recorder::Final fin;
   fin.sim_time_s = sg4::Engine::get_clock();
-  fin.requests_issued = pipe.issued();
+  fin.requests_issued = dyn ? dyn->session.issued_count() : pipe.issued();
+  const recorder::DynamicsOutcome outcome = dyn ? dyn->outcome(scenario) : recorder::DynamicsOutcome{};
+  if (dyn) fin.dynamics = &outcome;
   fin.cost_model = cost.name();
   fin.network_model = scenario.network_model;
   fin.wall_start = wall_start;
@@ -435,6 +665,14 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
     if (h >= 0) host_active[static_cast<std::size_t>(h)] = true;
   for (const auto& [ab, r] : pipe.routes())
     for (int l : r.links) link_active[static_cast<std::size_t>(l)] = true;
+  for (const auto& [a, b] : weight_pairs) {
+    for (int l : pf.route(a, b)) link_active[static_cast<std::size_t>(l)] = true;
+    host_active[static_cast<std::size_t>(a)] = true;
+  }
+  if (dyn) {  // every plan the run used, and the links weights migrated over
+    for (int h : dyn->controller->hosts_touched()) host_active[static_cast<std::size_t>(h)] = true;
+    for (int l : dyn->controller->links_touched()) link_active[static_cast<std::size_t>(l)] = true;
+  }
   for (std::size_t h = 0; h < pf.hosts.size(); ++h) {
     recorder::EntityUse u;
     u.name = pf.hosts[h].name;

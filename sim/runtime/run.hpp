@@ -7,6 +7,7 @@
 #include "partitioners/partitioner.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/cost/cost_model.hpp"
+#include "sim/runtime/adapt.hpp"
 
 namespace edgesplit::runtime {
 
@@ -14,6 +15,9 @@ struct RunOptions {
   std::string out_dir;  ///< final output directory; written through a temporary one renamed at the end
   bool quiet = false;   ///< no progress line on stderr
   int64_t trace_requests = 10000;  ///< trace.json holds the events of requests with a lower id (file size)
+  /// Re-partitioning callback for `adapt: periodic | on-change` (built by the CLI, which owns the
+  /// registry); empty: the controller never re-plans (failures then wait for the resource).
+  Replanner replan;
 };
 
 /// What the CLI prints after a run (a subset of summary.json).

@@ -247,7 +247,16 @@ std::optional<DynamicsSpec> parse_bandwidth_or_latency(MapReader& m, bool bandwi
                           : read_latency(loaded->text, *format, loaded->info.display, diags);
   if (!series) return std::nullopt;
   if (!apply_shape(m, *series, shape)) return std::nullopt;
-  if (bin && *format != "mahimahi") *series = rebin(*series, *bin);
+  if (bin && *format != "mahimahi") {
+    if (series->span_s / *bin > kMaxWindows) {  // a 1us bin over hours: billions of windows
+      const std::string& written = m.node().get("bin")->scalar;
+      m.error_at(*m.node().get("bin"), "bin",
+                 "expected a bin that cuts the trace into at most 1e7 windows, found " + in_quotes(written) +
+                     " for a trace spanning " + fmt::format("{}", series->span_s) + " s");
+      return std::nullopt;
+    }
+    *series = rebin(*series, *bin);
+  }
   if (scale)
     for (double& v : series->values) v *= *scale;
   if (bandwidth && std::all_of(series->values.begin(), series->values.end(), [](double v) { return v == 0; })) {

@@ -2,6 +2,7 @@
 // Column layouts: docs/TRACES.md (bwlog from the Norway HSDPA and Ghent 4G/LTE dataset pages).
 #include "sim/traces/readers.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <functional>
 
@@ -88,6 +89,13 @@ std::string in_quotes(std::string_view s) {
   out.append(s);
   out += '"';
   return out;
+}
+
+// Shortest round-trip text of a count or duration ("1e+07", "0.05").
+std::string fmt_count(double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 std::optional<double> number(std::string_view s) { return config::scalar_to_double(std::string(s)); }
@@ -266,6 +274,7 @@ std::optional<Series> read_mahimahi(std::string_view text, const std::string& di
   const std::vector<Line> lines = split_lines(text);
   std::vector<int64_t> stamps;
   std::vector<Token> tokens_kept;
+  int last_line = 0;  // line of the last timestamp (blank lines may follow)
   for (const Line& line : lines) {
     if (is_blank(line.text)) continue;
     const std::vector<Token> tokens = split_ws(line.text);
@@ -283,6 +292,7 @@ std::optional<Series> read_mahimahi(std::string_view text, const std::string& di
     }
     stamps.push_back(*v);
     tokens_kept.push_back(tokens[0]);
+    last_line = line.number;
   }
   if (!sink.ok()) return std::nullopt;
   if (stamps.empty()) {
@@ -290,14 +300,23 @@ std::optional<Series> read_mahimahi(std::string_view text, const std::string& di
     return std::nullopt;
   }
   if (stamps.back() <= 0) {
-    sink.error(lines.back().number, 1, "timestamp_ms",
+    sink.error(last_line, 1, "timestamp_ms",
                "expected a last timestamp above 0 (it sets the period), found " + std::to_string(stamps.back()));
     return std::nullopt;
   }
   if (bin_s <= 0) bin_s = kMahimahiDefaultBin_s;
   const double period_ms = static_cast<double>(stamps.back());
   const double bin_ms = bin_s * 1000.0;
-  const auto count = static_cast<std::size_t>(std::max(1.0, std::ceil(period_ms / bin_ms - 1e-9)));
+  const double windows = std::max(1.0, std::ceil(period_ms / bin_ms - 1e-9));
+  if (windows > kMaxWindows) {
+    // Found by fuzzing: epoch timestamps (1700000000000) asked for billions of windows.
+    sink.error(last_line, tokens_kept.back().column, "timestamp_ms",
+               "expected milliseconds since the start of the trace (at most " + fmt_count(kMaxWindows) +
+                   " windows of " + fmt_count(bin_s) + " s), found a last timestamp of " +
+                   std::string(tokens_kept.back().text));
+    return std::nullopt;
+  }
+  const auto count = static_cast<std::size_t>(windows);
   std::vector<double> bytes(count, 0.0);
   for (int64_t t : stamps) {
     auto k = static_cast<std::size_t>(std::floor(static_cast<double>(t) / bin_ms + 1e-9));

@@ -18,6 +18,10 @@ inline constexpr double kMahimahiPacketBytes = 1500.0;
 /// Default averaging window of a mahimahi trace, in seconds.
 inline constexpr double kMahimahiDefaultBin_s = 1.0;
 
+/// Most windows a reader or rebin may make of one trace (80 MB of values): a bound on memory for
+/// mistaken inputs such as epoch-millisecond mahimahi timestamps or a 1us bin over hours.
+inline constexpr double kMaxWindows = 1e7;
+
 /// The bandwidth formats, in the order error messages list them.
 const std::vector<std::string>& bandwidth_formats();
 /// The latency formats.

@@ -224,7 +224,9 @@ Parsed parse(std::string_view text, Kind kind) {
     return out;
   }
   if (const auto f = lookup(table_for(kind), suffix)) {
-    out.value = apply(number, v, *f);
+    const double scaled = apply(number, v, *f);
+    if (!std::isfinite(scaled)) return fail("out of range");  // "1e308EB": finite number, infinite bytes
+    out.value = scaled;
     return out;
   }
   return fail(hint(kind, number, suffix));

@@ -122,13 +122,14 @@ TEST_F(ScenarioLoader, DefaultsAreFilled) {
 }
 
 TEST_F(ScenarioLoader, AllKeysRead) {
+  write("t.csv", "time_s,bandwidth\n0,10MBps\n5,1MBps\n");
   const auto s = load(
       "name: full\nseed: 7\nmodel: {file: models/toy.yaml}\nbatch: 4\nplatform: platform.yaml\ncost: profile\n"
       "network: {model: simgrid}\n"
       "partitioner:\n  name: demo\n  options: {depth: 5, alpha: 2e-3, verbose: true, tag: x, first: h-1,\n"
       "            names: [p, q], stages: [{hosts: [a], layers: 2}], objective: energy}\n"
       "workload: {requests: 20, arrival: {process: periodic, interval: 5ms}, source: a, sink: h-0, buffers: 3}\n"
-      "dynamics:\n  - {link: wifi, bandwidth: {trace: t.csv}}\n  - {host: h-0, fail: {at: 2s, duration: 1s}}\n"
+      "dynamics:\n  - {link: wifi, bandwidth: {trace: t.csv, format: csv}}\n  - {host: h-0, fail: {at: 2s, duration: 1s}}\n"
       "adapt: {policy: on-change, threshold: 0.2, migration: free}\noutput: {dir: out/x, window: 250ms}\n");
   ASSERT_TRUE(s);
   EXPECT_EQ(s->name, "full");
@@ -248,10 +249,10 @@ TEST_F(ScenarioLoader, ReferencesAndValues) {
             "s.yaml:1:15: error: model.file: expected a readable file, found \"models/nope.yaml\" (" +
                 path("models/nope.yaml").substr(dir_.size() + 1) + ": No such file or directory)\n");
   EXPECT_EQ(errors("model: {onnx: net.onnx}\nplatform: platform.yaml\npartitioner: {name: demo}\n"),
-            "s.yaml:1:15: error: model.onnx: ONNX import is not available yet; give a layer-table model as {file: "
-            "PATH}\n");
+            "s.yaml:1:15: error: model.onnx: net.onnx: cannot open the ONNX file\n");
   EXPECT_EQ(errors(kBase + "cost: regression\n"),
-            "s.yaml:4:7: error: cost: the regression cost model is not available yet; use analytic or profile\n");
+            "s.yaml:1:1: error: latency_model: missing key \"latency_model\" (cost: regression needs a model fitted by "
+            "edgesplit fit-latency)\n");
   EXPECT_EQ(errors(kBase + "batch: 0\n"), "s.yaml:4:8: error: batch: expected an integer >= 1, found \"0\"\n");
   EXPECT_EQ(errors(kBase + "workload: {requests: 0}\n"),
             "s.yaml:4:22: error: workload.requests: expected an integer >= 1, found \"0\"\n");

@@ -179,6 +179,17 @@ TEST(PipeEdgeImport, CommandLine) {
   const std::string ok = fmt::format("{} --devices {}devices.yml --model {} --out {} > /dev/null", base, kData, kVitBase, dir);
   EXPECT_EQ(std::system(ok.c_str()), 0);
   EXPECT_TRUE(std::filesystem::exists(dir + "/scenario.yaml"));
+  // Simulated run of the imported scenario: saturated pipeline at pipeedge's predicted period.
+  const std::string run = fmt::format("{} run {}/scenario.yaml --out {}/out --set workload.requests=30 --quiet > /dev/null",
+                                      bin, dir, dir);
+  ASSERT_EQ(std::system(run.c_str()), 0);
+  std::ifstream summary(dir + "/out/summary.json");
+  std::stringstream json;
+  json << summary.rdbuf();
+  const auto at = json.str().find("\"throughput_rps\"");
+  ASSERT_NE(at, std::string::npos) << json.str();
+  const double throughput = std::stod(json.str().substr(json.str().find(':', at) + 1));
+  EXPECT_NEAR(throughput, 1 / 1.5487600088119509, 1e-9);
   const std::string bad = fmt::format("{} --devices {}devices_upstream.yml --model {} --out {}-bad 2> {}-stderr", base,
                                       kData, kVitBase, dir, dir);
   const int rc = std::system(bad.c_str());

@@ -51,9 +51,12 @@ TEST_F(Chain3, SourceAndSinkTransfers) {
   // input 1000 B h1 -> h0: 0.75 + 1000/50 = 20.75; output 10 B h2 -> h1: 0.25 + 10/50 = 0.45.
   EXPECT_DOUBLE_EQ(plan.stages[2].predicted_send_s, 0.45);
   EXPECT_DOUBLE_EQ(plan.predicted_latency_s, 20.75 + 15 + 0.45);
-  EXPECT_DOUBLE_EQ(plan.predicted_bottleneck_s, 5.0);
-  // Extra link energy: input 1 W x 1000/50 = 20 (h0-link), output 0.5 W x 10/50 = 0.1 (h2-link).
-  EXPECT_DOUBLE_EQ(plan.predicted_energy_j, 44 + 20 + 0.1);
+  // The source is a pipeline element: its 20.75 s send of each input is the period now.
+  EXPECT_DOUBLE_EQ(plan.predicted_bottleneck_s, 20.75);
+  EXPECT_EQ(plan.notes.at("source_send_s"), "20.75");
+  // Compute 22 + links 4.5 as before; extra link energy: input 1 W x 1000/50 = 20 (h0-link),
+  // output 0.5 W x 10/50 = 0.1 (h2-link); idle (1 + 2 + 0.5) W over the 20.75 s period.
+  EXPECT_DOUBLE_EQ(plan.predicted_energy_j, 22 + 4.5 + 20 + 0.1 + 3.5 * 20.75);
   auto to_sink = stage_send_bytes(w.problem(), stages, 2);
   ASSERT_EQ(to_sink.size(), 4u);
   EXPECT_DOUBLE_EQ(to_sink[3], 10);

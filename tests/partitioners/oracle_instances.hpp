@@ -54,9 +54,11 @@ struct Instance {
   std::unique_ptr<TableCost> cost;
   config::Options options;
 
+  std::string source, sink;  ///< optional source/sink host names
+
   Problem problem(const std::map<std::string, std::string>& opts) {
     options = make_options(opts);
-    return Problem{graph, host_views(platform), *cost, 1, 2, Objective::Throughput, options, "", ""};
+    return Problem{graph, host_views(platform), *cost, 1, 2, Objective::Throughput, options, source, sink};
   }
 };
 

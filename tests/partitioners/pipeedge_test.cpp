@@ -65,6 +65,43 @@ TEST(PipeEdge, EqualsExhaustiveOnRandomChains) {
   EXPECT_GT(infeasible, 10);
 }
 
+TEST(PipeEdge, EqualsExhaustiveWithSourceAndSinkHosts) {
+  // The source's send of the input and the last stage's send to the sink are pipeline elements:
+  // they bound the throughput and add to latency and energy, in the DP as in the oracle. The
+  // source/sink is a host whose type has one host (hosts of one type are interchangeable).
+  std::mt19937_64 rng(99);
+  int compared = 0, bound_by_io = 0;
+  for (int n = 0; n < 200; ++n) {
+    auto inst = random_instance(rng, InstanceShape{});
+    std::map<std::string, int> per_type;
+    for (const auto& h : inst->platform.hosts) ++per_type[h.type];
+    std::vector<std::string> singles;
+    for (const auto& h : inst->platform.hosts)
+      if (per_type[h.type] == 1) singles.push_back(h.name);
+    if (singles.empty()) continue;
+    inst->source = singles.front();
+    inst->sink = singles.back();
+    for (const char* objective : {"throughput", "latency"}) {
+      const std::string what = "instance " + std::to_string(n) + " objective " + objective;
+      auto dp = run(pipeedge_info(), inst->problem({{"objective", objective}}));
+      auto ex = run(exhaustive_info(), inst->problem({{"objective", objective}}));
+      ASSERT_EQ(dp.has_value(), ex.has_value()) << what;
+      if (!dp) continue;
+      ++compared;
+      if (std::string(objective) == "throughput") {
+        expect_close(dp->predicted_bottleneck_s, ex->predicted_bottleneck_s, what);
+        const double source_s = std::stod(dp->notes.at("source_send_s"));
+        const double last_send_s = dp->stages.back().predicted_send_s;  // to the sink
+        if (source_s >= dp->predicted_bottleneck_s || last_send_s >= dp->predicted_bottleneck_s) ++bound_by_io;
+      } else {
+        expect_close(dp->predicted_latency_s, ex->predicted_latency_s, what);
+      }
+    }
+  }
+  EXPECT_GT(compared, 100);
+  EXPECT_GE(bound_by_io, 2);  // the source or sink limits the throughput in some instances
+}
+
 TEST(PipeEdge, EqualsExhaustiveOnRandomDagsUnderTheCutModel) {
   std::mt19937_64 rng(7);
   InstanceShape shape;

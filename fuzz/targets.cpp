@@ -1,0 +1,136 @@
+// The fuzz targets: units parser, YAML loaders from text (the same path as files), trace readers.
+// Each checks the input-independent contract of its code and traps when it is broken.
+#include "fuzz/targets.hpp"
+
+#include <cmath>
+#include <optional>
+
+#include "partitioners/partitioner.hpp"
+#include "sim/config/loader.hpp"
+#include "sim/traces/readers.hpp"
+#include "sim/units/units.hpp"
+
+namespace edgesplit::fuzz {
+namespace {
+
+// Where the YAML targets pretend their input lives: FILE in messages, and the directory that
+// relative references (platform files, model files, traces) resolve against.
+const std::string kScenarioName = std::string(EDGESPLIT_SOURCE_DIR) + "/scenarios/fuzz-input.yaml";
+const std::string kPlatformName = std::string(EDGESPLIT_SOURCE_DIR) + "/platforms/fuzz-input.yaml";
+const std::string kModelName = std::string(EDGESPLIT_SOURCE_DIR) + "/tests/bad_inputs/aux/fuzz-input.yaml";
+const std::string kTraceName = "fuzz-input.trace";
+
+void require(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+// A loader's result agrees with its diagnostics, and every diagnostic is located and says something.
+template <class T>
+void check_result(const std::optional<T>& result, const config::Diagnostics& diag) {
+  require(result.has_value() != diag.has_errors());
+  for (const auto& d : diag.items()) {
+    require(!d.loc.file.empty());
+    require(d.loc.line >= 1 && d.loc.column >= 1);
+    require(!d.message.empty());
+  }
+  (void)diag.format();
+}
+
+void run_units(std::string_view data) {
+  if (data.empty()) return;
+  constexpr units::Kind kinds[] = {units::Kind::Speed, units::Kind::Bandwidth, units::Kind::Time,
+                                   units::Kind::Bytes, units::Kind::Power,     units::Kind::Energy,
+                                   units::Kind::Flops, units::Kind::MacRate,   units::Kind::Number};
+  const units::Kind kind = kinds[static_cast<unsigned char>(data[0]) % std::size(kinds)];
+  const units::Parsed p = units::parse(data.substr(1), kind);
+  // Exactly one of value and error; a value is a finite number.
+  require(p.value.has_value() == p.error.empty());
+  if (p.value) require(std::isfinite(*p.value));
+}
+
+void run_platform(std::string_view data) {
+  config::Diagnostics diag;
+  const auto p = config::load_platform_text(std::string(data), kPlatformName, diag);
+  check_result(p, diag);
+}
+
+void run_model(std::string_view data) {
+  config::Diagnostics diag;
+  const auto g = config::load_model_text(std::string(data), kModelName, diag);
+  check_result(g, diag);
+}
+
+void run_scenario(std::string_view data) {
+  static const config::PartitionerCatalog catalog = partition::builtin_registry().catalog();
+  config::Diagnostics diag;
+  const auto s = config::load_scenario_text(std::string(data), kScenarioName, {}, catalog, diag);
+  check_result(s, diag);
+}
+
+// A series the readers return: valid, starting at 0, no negative or non-finite value.
+void check_series(const std::optional<traces::Series>& s, const config::Diagnostics& diag) {
+  check_result(s, diag);
+  if (!s) return;
+  require(s->valid());
+  require(s->times_s.front() == 0.0);
+  for (double v : s->values) require(std::isfinite(v) && v >= 0);
+  require(std::isfinite(traces::mean_value(*s)));
+}
+
+// First byte: format (and, for mahimahi and lumos5g, the reader option); the rest: the file text.
+void run_trace_bandwidth(std::string_view data) {
+  if (data.empty()) return;
+  const auto c = static_cast<unsigned char>(data[0]);
+  const auto& formats = traces::bandwidth_formats();
+  traces::ReadOptions options;
+  if (c & 0x80) options.bin_s = 0.05 * ((c >> 4) & 0x7);  // 0 (the default), 0.05 .. 0.35 s
+  if (c & 0x40) options.run = (c >> 4) & 0x3;
+  config::Diagnostics diag;
+  const auto s = traces::read_bandwidth(data.substr(1), formats[c % formats.size()], kTraceName, options, diag);
+  check_series(s, diag);
+}
+
+void run_trace_latency(std::string_view data) {
+  if (data.empty()) return;
+  const auto& formats = traces::latency_formats();
+  config::Diagnostics diag;
+  const auto s = traces::read_latency(data.substr(1), formats[static_cast<unsigned char>(data[0]) % formats.size()],
+                                      kTraceName, diag);
+  check_series(s, diag);
+}
+
+// First byte even: load trace (values in [0, 1]); odd: up/down state trace (0 or 1).
+void run_trace_load(std::string_view data) {
+  if (data.empty()) return;
+  const bool state = static_cast<unsigned char>(data[0]) % 2 == 1;
+  config::Diagnostics diag;
+  const auto s = state ? traces::read_state_csv(data.substr(1), kTraceName, diag)
+                       : traces::read_load_csv(data.substr(1), kTraceName, diag);
+  check_series(s, diag);
+  if (s)
+    for (double v : s->values) require(v <= 1.0 && (!state || v == 0.0 || v == 1.0));
+}
+
+}  // namespace
+
+const std::vector<Target>& all_targets() {
+  static const std::vector<Target> targets = {
+      {"units", "byte 0 picks the kind (Speed..Number), the rest is the quantity text", run_units},
+      {"platform_yaml", "a platform file (load_platform_text)", run_platform},
+      {"model_yaml", "a layer-table model file (load_model_text)", run_model},
+      {"scenario_yaml", "a scenario file in scenarios/ (load_scenario_text, built-in partitioners)", run_scenario},
+      {"trace_bandwidth", "byte 0 picks the format and options, the rest is the trace (read_bandwidth)",
+       run_trace_bandwidth},
+      {"trace_latency", "byte 0 picks csv or simgrid, the rest is the trace (read_latency)", run_trace_latency},
+      {"trace_load", "byte 0 even: load csv, odd: state csv; the rest is the trace", run_trace_load},
+  };
+  return targets;
+}
+
+const Target* find_target(std::string_view name) {
+  for (const auto& t : all_targets())
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+}  // namespace edgesplit::fuzz
