@@ -147,6 +147,7 @@ void write_dynamics_summary(JsonWriter& w, const std::vector<TimelineWindow>& ti
 void Recorder::begin_epoch(const std::vector<int>& stage_hosts, const std::vector<std::vector<int>>& producers,
                            double t_s) {
   advance(t_s);
+  replanned_ = true;  // stages.csv flops refer to the first plan only
   setup_.stage_hosts = stage_hosts;
   setup_.producers = producers;
   const std::size_t s = stage_hosts.size();

@@ -30,6 +30,28 @@ std::string plan_json(const config::Scenario& scenario, const partition::Plan& p
     w.end_array();
     w.key("predicted_compute_s").value(s.predicted_compute_s);
     w.key("predicted_send_s").value(s.predicted_send_s);
+    if (!s.bands.empty()) {  // split stages (fpm, ofpm): one band per host, top to bottom
+      w.key("gather_host").value(s.gather_host >= 0 && static_cast<std::size_t>(s.gather_host) < hosts.size()
+                                     ? hosts[static_cast<std::size_t>(s.gather_host)].name
+                                     : std::string(""));
+      w.key("bands").begin_array();
+      for (const partition::Band& b : s.bands) {
+        w.begin_object();
+        w.key("host").value(b.host >= 0 && static_cast<std::size_t>(b.host) < hosts.size()
+                                ? hosts[static_cast<std::size_t>(b.host)].name
+                                : std::string("?"));
+        w.key("rows").begin_array().value(b.first_row).value(b.last_row).end_array();
+        w.key("in_rows").begin_array().value(b.in_first_row).value(b.in_last_row).end_array();
+        w.key("in_bytes").value(b.in_bytes);
+        w.key("out_bytes").value(b.out_bytes);
+        w.key("flops").value(b.flops);
+        w.key("predicted_recv_s").value(b.recv_s);
+        w.key("predicted_compute_s").value(b.compute_s);
+        w.key("predicted_send_s").value(b.send_s);
+        w.end_object();
+      }
+      w.end_array();
+    }
     w.end_object();
   }
   w.end_array();

@@ -102,8 +102,20 @@ Recorder::Recorder(Setup setup) : setup_(std::move(setup)) {
     total_busy_.assign(static_cast<std::size_t>(s), {0.0, 0.0});
     send_open_.assign(static_cast<std::size_t>(s) + 1, kNaN);
     weights_ready_s_.assign(static_cast<std::size_t>(s), 0.0);
+    stage_flops_.assign(static_cast<std::size_t>(s), 0.0);  // stages.csv flops of single-host stages
+    for (int k = 0; k < s && k < static_cast<int>(setup_.plan->stages.size()); ++k)
+      for (model::LayerId l : setup_.plan->stages[static_cast<std::size_t>(k)].layers)
+        if (l < sc.model.size())
+          stage_flops_[static_cast<std::size_t>(k)] += sc.model.layer(l).flops_per_sample() * sc.batch;
 
     write_whole(tmp_dir_ + "/plan.json", plan_json(sc, *setup_.plan));
+    if (!setup_.plan->pareto.empty()) {
+      // The front a partitioner returned (pipeedge-energy with pareto: true); `chosen` marks the plan run.
+      std::string pareto = "bottleneck_s,energy_j,chosen\n";
+      for (const auto& pt : setup_.plan->pareto)
+        pareto += fmt::format("{},{},{}\n", pt.bottleneck_s, pt.energy_j, pt.chosen ? 1 : 0);
+      write_whole(tmp_dir_ + "/pareto.csv", pareto);
+    }
     write_whole(tmp_dir_ + "/scenario.resolved.yaml", sc.resolved_yaml);
     std::string links = "time_s,link,bandwidth_Bps\n";
     for (const config::Link& l : sc.platform.links) links += fmt::format("0,{},{}\n", l.name, l.bandwidth_Bps);
@@ -112,7 +124,7 @@ Recorder::Recorder(Setup setup) : setup_(std::move(setup)) {
     requests_ = std::make_unique<File>(tmp_dir_ + "/requests.csv");
     requests_->write("request,arrival_s,start_s,end_s,latency_s\n");
     stages_ = std::make_unique<File>(tmp_dir_ + "/stages.csv");
-    stages_->write("request,stage,host,recv_end_s,compute_start_s,compute_end_s,send_end_s,bytes_sent,weights_ready_s\n");
+    stages_->write("request,stage,host,recv_end_s,compute_start_s,compute_end_s,send_end_s,bytes_sent,weights_ready_s,flops\n");
     bottleneck_ = std::make_unique<File>(tmp_dir_ + "/bottleneck.csv");
     bottleneck_->write(
         "window_start_s,window_end_s,stage,host,busy_fraction,is_bottleneck,resource,compute_fraction,"
@@ -283,12 +295,26 @@ void Recorder::sink_receive(int64_t req, double t_s) {
 void Recorder::stage_done(int64_t req, int stage, double recv_end_s, double compute_start_s, double compute_end_s,
                           double send_end_s, double bytes_sent) {
   const std::string& host = setup_.scenario->platform.hosts[static_cast<std::size_t>(host_of(stage))].name;
-  stages_->print("{},{},{},{},{},{},{},{},{}\n", req, stage, host, recv_end_s, compute_start_s, compute_end_s,
-                 send_end_s, bytes_sent, weights_ready_s_[static_cast<std::size_t>(stage)]);
+  // flops: unknown after a re-plan (the recorder only holds the first plan): left empty.
+  const auto k = static_cast<std::size_t>(stage);
+  const std::string flops = !replanned_ && k < stage_flops_.size() ? fmt::format("{}", stage_flops_[k]) : std::string();
+  stages_->print("{},{},{},{},{},{},{},{},{},{}\n", req, stage, host, recv_end_s, compute_start_s, compute_end_s,
+                 send_end_s, bytes_sent, weights_ready_s_[k], flops);
   if (req < setup_.trace_requests)
     trace_event(fmt::format(
         R"({{"name": "request {}", "cat": "compute", "ph": "X", "pid": {}, "tid": 1, "ts": {}, "dur": {}, "args": {{"request": {}, "stage": {}}}}})",
         req, host_of(stage) + 1, compute_start_s * 1e6, (compute_end_s - compute_start_s) * 1e6, req, stage));
+}
+
+void Recorder::stage_part_done(int64_t req, int stage, int host, double recv_end_s, double compute_start_s,
+                               double compute_end_s, double send_end_s, double bytes_sent, double flops) {
+  const std::string& name = setup_.scenario->platform.hosts.at(static_cast<std::size_t>(host)).name;
+  stages_->print("{},{},{},{},{},{},{},{},{},{}\n", req, stage, name, recv_end_s, compute_start_s, compute_end_s,
+                 send_end_s, bytes_sent, weights_ready_s_.at(static_cast<std::size_t>(stage)), flops);
+  if (req < setup_.trace_requests)
+    trace_event(fmt::format(
+        R"({{"name": "request {}", "cat": "compute", "ph": "X", "pid": {}, "tid": 1, "ts": {}, "dur": {}, "args": {{"request": {}, "stage": {}}}}})",
+        req, host + 1, compute_start_s * 1e6, (compute_end_s - compute_start_s) * 1e6, req, stage));
 }
 
 void Recorder::weight_loaded(int host, int stage, int64_t layer, double start_s, double end_s, double bytes) {

@@ -94,6 +94,10 @@ class Recorder {
   /// One stages.csv row (written when the stage has sent its outputs).
   void stage_done(int64_t req, int stage, double recv_end_s, double compute_start_s, double compute_end_s,
                   double send_end_s, double bytes_sent);
+  /// One stages.csv row of host `host` of stage `stage` (split stages: one row per band host;
+  /// `flops` per request, halo recomputation included).
+  void stage_part_done(int64_t req, int stage, int host, double recv_end_s, double compute_start_s,
+                       double compute_end_s, double send_end_s, double bytes_sent, double flops);
   /// A request completed; requests complete in id order.
   void request_done(int64_t req, double arrival_s, double start_s, double end_s);
   /// Host `host` loaded the weights of `layer` (of stage `stage`) during [start_s, end_s]
@@ -138,6 +142,8 @@ class Recorder {
   std::vector<std::array<double, 2>> total_busy_;
   std::vector<double> send_open_;  ///< per entity (source first): start of its current send
   std::vector<double> weights_ready_s_;  ///< per stage: stages.csv weights_ready_s
+  std::vector<double> stage_flops_;      ///< per stage of the first plan: stages.csv flops
+  bool replanned_ = false;               ///< an epoch with another plan began (flops unknown)
 
   // requests.csv statistics; 8 bytes per completed request for exact percentiles.
   std::vector<double> latencies_s_;

@@ -28,6 +28,7 @@
 #include "sim/runtime/arrivals.hpp"
 #include "sim/runtime/controller.hpp"
 #include "sim/runtime/session.hpp"
+#include "sim/runtime/split_stage.hpp"
 #include "sim/runtime/layer_exec.hpp"
 #include "sim/runtime/tensor_plan.hpp"
 
@@ -560,6 +561,8 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
       scenario.workload.source.empty() ? -1 : host_index_or_throw(pf, scenario.workload.source, "workload.source");
   const int sink_host =
       scenario.workload.sink.empty() ? -1 : host_index_or_throw(pf, scenario.workload.sink, "workload.sink");
+  // Split stages (fpm, ofpm): their own executor (split_stage.hpp); other plans run below, unchanged.
+  if (has_split_stage(plan)) return run_split(scenario, plan, cost, options, source_host, sink_host, wall_start);
   TensorPlan tp = make_tensor_plan(scenario.model, plan, scenario.batch, source_host >= 0, sink_host >= 0);
   if (tp.stages + 1 >= (1 << kEntityBits)) throw std::invalid_argument("too many stages for the runtime");
   for (const partition::Stage& st : plan.stages)
@@ -591,9 +594,17 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
 
   // SimGrid prints through xbt logging; silence it before the Engine (notes section 7).
   xbt_log_control_set("root.thresh:critical");
-  static int argc = 1;
   static char arg0[] = "edgesplit";
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer, SimGrid's default (raw) contexts switch stacks unknown to ASan, and an
+  // exception in an actor then gives false stack-use-after-scope reports: use threads (docs/HARDENING.md).
+  static int argc = 2;
+  static char arg1[] = "--cfg=contexts/factory:thread";
+  static char* argv[] = {arg0, arg1, nullptr};
+#else
+  static int argc = 1;
   static char* argv[] = {arg0, nullptr};
+#endif
   engine_used = true;
   sg4::Engine engine(&argc, argv);
   platform::configure_engine(scenario.network_model);
@@ -616,8 +627,10 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   LayerExec layer_exec(scenario, plan, cost, std::move(weights), built, rec, pipe.link_usage(), pipe.host_busy());
   if (dyn) {
     dyn->record_bandwidth_changes();
-    bool first_epoch = true;
-    EpochFactory factory = [&](const partition::Plan& p) -> std::unique_ptr<Epoch> {
+    // first_epoch lives in the lambda: the controller calls it from engine.run(), after this block
+    // (a reference to a block-local was a stack-use-after-scope, found by scripts/test --sanitize).
+    EpochFactory factory = [&, first_epoch = true](const partition::Plan& p) mutable
+        -> std::unique_ptr<Epoch> {
       if (first_epoch) {
         first_epoch = false;
         return std::make_unique<PipelineEpoch>(&pipe, nullptr);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -166,6 +167,128 @@ TEST(Cli, ImportOnnxWithDynamicDimensionsNeedsAnInputShapeAndWritesNothing) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--input-shape"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Cli, ParetoFrontIsWrittenToParetoCsv) {
+  const auto out = std::filesystem::temp_directory_path() / ("es-cli-pareto-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(out);
+  auto r = edgesplit("run scenarios/quickstart.yaml --quiet --set partitioner.name=pipeedge-energy "
+                     "--set 'partitioner.options={pareto: true, slack: 0.5}' --set workload.requests=5 --out '" +
+                     out.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::istringstream in(slurp((out / "pareto.csv").string()));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "bottleneck_s,energy_j,chosen");
+  int rows = 0, chosen = 0;
+  double last_b = -1, last_e = 1e300;
+  while (std::getline(in, line)) {
+    ++rows;
+    double b = 0, e = 0;
+    int c = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "%lf,%lf,%d", &b, &e, &c), 3) << line;
+    EXPECT_GT(b, last_b);  // a front: slower only when cheaper
+    EXPECT_LT(e, last_e);
+    last_b = b;
+    last_e = e;
+    chosen += c;
+  }
+  EXPECT_GE(rows, 2);
+  EXPECT_EQ(chosen, 1);
+  std::filesystem::remove_all(out);
+}
+
+}  // namespace
+
+namespace {
+
+/// Every output file of a run directory, except summary.json's wall_time_s line.
+std::map<std::string, std::string> outputs_without_wall_time(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    std::string text = slurp(e.path().string());
+    if (e.path().filename() == "summary.json") {
+      std::istringstream in(text);
+      std::string kept;
+      for (std::string line; std::getline(in, line);)
+        if (line.find("\"wall_time_s\"") == std::string::npos) kept += line + "\n";
+      text = kept;
+    }
+    files[e.path().filename().string()] = text;
+  }
+  return files;
+}
+
+TEST(Determinism, EveryShippedScenarioTwiceGivesIdenticalOutputs) {
+  const std::filesystem::path root(EDGESPLIT_SOURCE_DIR);
+  const auto tmp = std::filesystem::temp_directory_path() / ("es-det-" + std::to_string(::getpid()));
+  int runs = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root / "scenarios")) {
+    if (e.path().extension() != ".yaml" || e.path().parent_path().filename() == "fits") continue;
+    const std::string text = slurp(e.path().string());
+    // Scenarios name a partitioner at the top level; sweeps and platforms do not.
+    if (text.find("\npartitioner:") == std::string::npos || text.find("\ngrid:") != std::string::npos) continue;
+    const std::string rel = std::filesystem::relative(e.path(), root).string();
+    std::filesystem::remove_all(tmp);
+    auto a = edgesplit("run '" + rel + "' --quiet --out '" + (tmp / "a").string() + "'");
+    auto b = edgesplit("run '" + rel + "' --quiet --out '" + (tmp / "b").string() + "'");
+    ASSERT_EQ(a.code, 0) << rel << ": " << a.err;
+    ASSERT_EQ(b.code, 0) << rel << ": " << b.err;
+    const auto fa = outputs_without_wall_time(tmp / "a"), fb = outputs_without_wall_time(tmp / "b");
+    ASSERT_EQ(fa.size(), fb.size()) << rel;
+    for (const auto& [name, content] : fa) EXPECT_TRUE(content == fb.at(name)) << rel << ": " << name << " differs";
+    EXPECT_GT(fa.count("summary.json"), 0u) << rel;
+    ++runs;
+  }
+  std::filesystem::remove_all(tmp);
+  EXPECT_GE(runs, 10);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Determinism, SweepWithOneOrTwoJobsGivesTheSameResults) {
+  const auto tmp = std::filesystem::temp_directory_path() / ("es-det-sweep-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(tmp);
+  auto one = edgesplit("sweep tests/sweep/data/tiny-sweep.yaml --quiet --jobs 1 --out '" + (tmp / "one").string() + "'");
+  auto two = edgesplit("sweep tests/sweep/data/tiny-sweep.yaml --quiet --jobs 2 --out '" + (tmp / "two").string() + "'");
+  ASSERT_EQ(one.code, 0) << one.err;
+  ASSERT_EQ(two.code, 0) << two.err;
+  const std::string a = slurp((tmp / "one" / "results.csv").string());
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, slurp((tmp / "two" / "results.csv").string()));
+  std::filesystem::remove_all(tmp);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Cli, PartitionPruneTransformShrinksTheModelBeforePartitioning) {
+  // vgg16-64: classifier.0 is 2048 x 4096 and classifier.3 4096 x 4096 (docs/ONNX.md); pruned into
+  // 2 diagonal blocks, each keeps half its weights: 2048*4096/2 + 4096*4096/2 = 12,582,912 fewer
+  // params and MACs. One request alone on a 100 Gf device: compute = 2 x MACs / 1e11.
+  const auto g = edgesplit::model::zoo_model("vgg16-64");
+  ASSERT_TRUE(g);
+  const double macs = static_cast<double>(g->total_macs() - 12582912);
+  auto r = edgesplit("partition tests/data/transform/prune-scenario.yaml --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto at = r.out.find("\"predicted_compute_s\": ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const double compute_s = std::stod(r.out.substr(at + 23));
+  EXPECT_NEAR(compute_s, 2 * macs / 1e11, 1e-12);
+}
+
+TEST(Cli, PartitionPruneOnANonFcLayerIsALocatedError) {
+  auto r = edgesplit("partition tests/data/transform/prune-scenario.yaml --set 'transform=[{partition_prune: {layers: [features.0], parts: 2}}]'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("transform[0].partition_prune"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("features.0"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -1,0 +1,606 @@
+// Plans with split stages (fpm, ofpm): a graph of actors (source, one per band or single-host
+// stage, a relay per gather host that re-splits, sink) exchanging row bands; see split_stage.hpp.
+#include "sim/runtime/split_stage.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <simgrid/Exception.hpp>
+#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u.hpp>
+#include <xbt/log.h>
+
+#include "partitioners/halo.hpp"
+#include "sim/platform/platform_builder.hpp"
+#include "sim/recorder/recorder.hpp"
+#include "sim/runtime/accounting.hpp"
+#include "sim/runtime/arrivals.hpp"
+
+namespace edgesplit::runtime {
+
+namespace sg4 = simgrid::s4u;
+
+bool has_split_stage(const partition::Plan& plan) {
+  for (const partition::Stage& st : plan.stages)
+    if (st.hosts.size() > 1 || st.bands.size() > 1) return true;
+  return false;
+}
+
+namespace {
+
+void* encode(int64_t req) { return reinterpret_cast<void*>(static_cast<uintptr_t>(req + 1)); }
+int64_t decode(const void* p) { return static_cast<int64_t>(reinterpret_cast<uintptr_t>(p)) - 1; }
+
+/// A counting semaphore with one acquiring actor (as run.cpp's Gate).
+class Gate {
+ public:
+  explicit Gate(int count) : count_(count), wake_(sg4::Semaphore::create(0)) {}
+  void acquire() {
+    while (count_ == 0) {
+      waiting_ = true;
+      wake_->acquire();
+    }
+    --count_;
+  }
+  void release() {
+    ++count_;
+    if (waiting_) {
+      waiting_ = false;
+      wake_->release();
+    }
+  }
+
+ private:
+  int count_;
+  bool waiting_ = false;
+  sg4::SemaphorePtr wake_;
+};
+
+enum class Kind { Source, Part, Relay, Sink };
+
+/// One message per request from node `from` to node `to`.
+struct Edge {
+  int from = 0, to = 0;
+  double bytes = 0;  ///< on the network (0 on the same host)
+  std::vector<int> links;
+  double latency_s = 0;
+  std::shared_ptr<Gate> credit;  ///< messages the consumer has not started yet: at most `buffers`
+};
+
+struct Node {
+  Kind kind = Kind::Part;
+  int host = 0;
+  int stage = -1;        ///< Part: its stage; Relay: the stage it feeds; Sink: S
+  int send_entity = -1;  ///< recorder entity of its sends (stage, or -1 the source)
+  int to_entity = 0;     ///< recorder consumer of its sends (stage, or S the sink)
+  double flops = 0;      ///< Part: per request (stages.csv)
+  double flops_per_thread = 0;
+  int threads = 1;
+  bool self_driven = false;  ///< first stage without source: admits requests itself
+  bool completes = false;    ///< last stage without sink: a request is done when every such part is
+  std::vector<int> in, out;  ///< edge indices
+  sg4::Mailbox* inbox = nullptr;
+};
+
+class SplitPipeline {
+ public:
+  SplitPipeline(const config::Scenario& sc, const partition::Plan& plan, const cost::CostModel& cost,
+                recorder::Recorder& rec, int source_host, int sink_host)
+      : sc_(sc), rec_(rec), arrivals_(sc.workload.arrival, sc.seed), links_(sc.platform.links.size()),
+        host_busy_(sc.platform.hosts.size()) {
+    n_ = sc.workload.requests;
+    buffers_ = sc.workload.buffers > 0 ? sc.workload.buffers : 1;
+    build(sc.model, plan, cost, source_host, sink_host);
+  }
+
+  /// Host pairs with a network transfer.
+  std::vector<std::pair<int, int>> route_pairs() const {
+    std::set<std::pair<int, int>> p;
+    for (const Edge& e : edges_) {
+      const int a = nodes_[static_cast<std::size_t>(e.from)].host, b = nodes_[static_cast<std::size_t>(e.to)].host;
+      if (a != b) p.insert({a, b});
+    }
+    return {p.begin(), p.end()};
+  }
+  void create_actors(const platform::BuiltPlatform& built) {
+    for (Edge& e : edges_) {
+      const int a = nodes_[static_cast<std::size_t>(e.from)].host, b = nodes_[static_cast<std::size_t>(e.to)].host;
+      if (a != b) {
+        e.links = sc_.platform.route(a, b);
+        e.latency_s = sc_.platform.route_latency_s(a, b);
+      }
+    }
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      Node& nd = nodes_[i];
+      nd.inbox = sg4::Mailbox::by_name(fmt::format("edgesplit-split-{}", i));
+      const int id = static_cast<int>(i);
+      sg4::ActorPtr a = sg4::Actor::create(fmt::format("split-node-{}", i), built.hosts[static_cast<std::size_t>(nd.host)],
+                                           [this, id] { guarded([this, id] { body(id); }); });
+      if (!nd.in.empty()) nd.inbox->set_receiver(a);
+    }
+  }
+
+  void rethrow_if_failed() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+  int64_t completed() const { return completed_; }
+  int64_t issued() const { return issued_; }
+  const LinkUsage& links() const { return links_; }
+  double host_busy_s(int h) const { return host_busy_[static_cast<std::size_t>(h)].busy_s(); }
+  std::vector<int> hosts_used() const {
+    std::vector<int> out;
+    for (const Node& n : nodes_) out.push_back(n.host);
+    return out;
+  }
+  std::set<int> links_used() const {
+    std::set<int> out;
+    for (const Edge& e : edges_) out.insert(e.links.begin(), e.links.end());
+    return out;
+  }
+
+ private:
+  static double now() { return sg4::Engine::get_clock(); }
+
+  int add_node(Node n) {
+    nodes_.push_back(std::move(n));
+    return static_cast<int>(nodes_.size()) - 1;
+  }
+  void add_edge(int from, int to, double bytes) {
+    Edge e;
+    e.from = from;
+    e.to = to;
+    const bool local = nodes_[static_cast<std::size_t>(from)].host == nodes_[static_cast<std::size_t>(to)].host;
+    e.bytes = local ? 0.0 : bytes;  // same host: no network (cost::send_s is 0 too)
+    e.credit = std::make_shared<Gate>(buffers_);
+    edges_.push_back(std::move(e));
+    const int id = static_cast<int>(edges_.size()) - 1;
+    nodes_[static_cast<std::size_t>(from)].out.push_back(id);
+    nodes_[static_cast<std::size_t>(to)].in.push_back(id);
+  }
+
+  /// A Part node computing `compute_s` (whole-layer times scaled by rows) on `host`.
+  Node part(int host, int stage, double compute_s, double flops) const {
+    Node n;
+    n.kind = Kind::Part;
+    n.host = host;
+    n.stage = stage;
+    n.send_entity = stage;
+    n.to_entity = stage + 1;
+    n.flops = flops;
+    const config::DeviceType& t = sc_.platform.type_of(sc_.platform.hosts.at(static_cast<std::size_t>(host)));
+    n.threads = t.cores > 0 ? t.cores : 1;
+    n.flops_per_thread = compute_s * platform::host_speed_flops(t) / n.threads;
+    return n;
+  }
+
+  void build(const model::Graph& g, const partition::Plan& plan, const cost::CostModel& cost, int source_host,
+             int sink_host) {
+    const int s = static_cast<int>(plan.stages.size());
+    if (s == 0) throw std::invalid_argument("the plan has no stage");
+    const int nh = static_cast<int>(sc_.platform.hosts.size());
+    auto check_host = [&](int h) {
+      if (h < 0 || h >= nh) throw std::invalid_argument(fmt::format("plan names host {} beyond the platform", h));
+    };
+    // Chain check: stage k reads only its own layers and the last layer of stage k-1 (k = 0: the input).
+    std::vector<int> stage_of(g.size(), -1);
+    for (int k = 0; k < s; ++k) {
+      const partition::Stage& st = plan.stages[static_cast<std::size_t>(k)];
+      if (st.layers.empty()) throw std::invalid_argument(fmt::format("stage {} has no layer", k));
+      for (model::LayerId l : st.layers) {
+        if (l >= g.size()) throw std::invalid_argument(fmt::format("stage {} names layer {} beyond the model", k, l));
+        if (stage_of[l] >= 0) throw std::invalid_argument(fmt::format("layer {} is in two stages", g.layer(l).name));
+        stage_of[l] = k;
+      }
+    }
+    for (model::LayerId l = 0; l < g.size(); ++l) {
+      if (stage_of[l] < 0) throw std::invalid_argument(fmt::format("layer {} is in no stage", g.layer(l).name));
+      const int k = stage_of[l];
+      for (model::LayerId p : g.layer(l).inputs) {
+        const bool ok = p == model::kInput ? k == 0
+                                           : stage_of[p] == k ||
+                                                 (stage_of[p] == k - 1 &&
+                                                  p == plan.stages[static_cast<std::size_t>(k - 1)].layers.back());
+        if (!ok)
+          throw std::invalid_argument(fmt::format(
+              "split stages: the runtime runs chain plans only (layer {} of stage {} reads across the cut)",
+              g.layer(l).name, k));
+      }
+    }
+    const model::LayerId last = plan.stages.back().layers.back();
+    if (g.outputs().size() != 1 || g.outputs().front() != last)
+      throw std::invalid_argument("split stages: the model must have one output, the last layer of the last stage");
+
+    int holder = -1;  // node holding stage k's whole input tensor (-1: none, the input is everywhere)
+    std::vector<int> prev_bands;  // previous split stage's band nodes (gathered on prev_gather)
+    int prev_gather = -1;
+    if (source_host >= 0) {
+      Node src;
+      src.kind = Kind::Source;
+      src.host = source_host;
+      src.send_entity = -1;
+      src.to_entity = 0;
+      holder = add_node(src);
+    }
+    for (int k = 0; k < s; ++k) {
+      const partition::Stage& st = plan.stages[static_cast<std::size_t>(k)];
+      const double in_bytes = k == 0 ? g.input_bytes(sc_.batch)
+                                     : g.output_bytes(plan.stages[static_cast<std::size_t>(k - 1)].layers.back(), sc_.batch);
+      const bool split = st.hosts.size() > 1 || st.bands.size() > 1;
+      if (!split) {
+        if (st.hosts.empty()) throw std::invalid_argument(fmt::format("stage {} has no host", k));
+        const int h = st.hosts[0].host;
+        check_host(h);
+        double compute_s = 0, flops = 0;
+        for (model::LayerId l : st.layers) {
+          compute_s += cost.compute_s(l, h);
+          flops += g.layer(l).flops_per_sample() * sc_.batch;
+        }
+        const int id = add_node(part(h, k, compute_s, flops));
+        if (!prev_bands.empty()) {
+          if (prev_gather != h)
+            throw std::invalid_argument(fmt::format(
+                "stage {}: the previous split stage gathers on host {}, not on this stage's host {}", k, prev_gather, h));
+          const auto& pb = plan.stages[static_cast<std::size_t>(k - 1)].bands;
+          for (std::size_t b = 0; b < prev_bands.size(); ++b) add_edge(prev_bands[b], id, pb[b].out_bytes);
+        } else if (holder >= 0) {
+          add_edge(holder, id, in_bytes);
+        } else {
+          nodes_[static_cast<std::size_t>(id)].self_driven = true;
+        }
+        holder = id;
+        prev_bands.clear();
+        continue;
+      }
+      if (st.bands.size() < 2)
+        throw std::invalid_argument(fmt::format(
+            "stage {} runs on {} hosts without row bands: the runtime executes split stages of fpm/ofpm "
+            "(Stage::bands) only",
+            k, st.hosts.size()));
+      if (!prev_bands.empty()) {  // gather host re-splits: a relay gathers the bands, sends the new ones
+        check_host(prev_gather);
+        Node relay;
+        relay.kind = Kind::Relay;
+        relay.host = prev_gather;
+        relay.stage = k;
+        relay.send_entity = k - 1;
+        relay.to_entity = k;
+        const int r = add_node(relay);
+        const auto& pb = plan.stages[static_cast<std::size_t>(k - 1)].bands;
+        for (std::size_t b = 0; b < prev_bands.size(); ++b) add_edge(prev_bands[b], r, pb[b].out_bytes);
+        holder = r;
+      }
+      std::vector<int> bands;
+      for (const partition::Band& b : st.bands) {
+        check_host(b.host);
+        if (b.layer_rows.size() != st.layers.size())
+          throw std::invalid_argument(fmt::format("stage {}: a band has {} layer row ranges for {} layers", k,
+                                                  b.layer_rows.size(), st.layers.size()));
+        // docs/OFPM.md: compute_s_i = sum_j compute(run[j], host_i) x rows_j,i / H_j.
+        double compute_s = 0;
+        for (std::size_t j = 0; j < st.layers.size(); ++j) {
+          const auto [a, z] = b.layer_rows[j];
+          const double rows = z >= a ? static_cast<double>(z - a + 1) : 0.0;
+          compute_s += cost.compute_s(st.layers[j], b.host) * rows /
+                       static_cast<double>(partition::halo::height(g, st.layers[j]));
+        }
+        const int id = add_node(part(b.host, k, compute_s, b.flops));
+        if (holder >= 0)
+          add_edge(holder, id, b.in_bytes);
+        else
+          nodes_[static_cast<std::size_t>(id)].self_driven = true;
+        bands.push_back(id);
+      }
+      prev_bands = bands;
+      prev_gather = st.gather_host;
+      holder = -1;
+      if (k + 1 < s && prev_gather < 0)
+        throw std::invalid_argument(fmt::format("split stage {} has no gather host", k));
+    }
+    // The result: to the sink, or done where it is computed.
+    if (sink_host >= 0) {
+      Node snk;
+      snk.kind = Kind::Sink;
+      snk.host = sink_host;
+      snk.stage = s;
+      const int id = add_node(snk);
+      if (!prev_bands.empty()) {
+        const auto& pb = plan.stages.back().bands;
+        for (std::size_t b = 0; b < prev_bands.size(); ++b) add_edge(prev_bands[b], id, pb[b].out_bytes);
+      } else {
+        add_edge(holder, id, g.output_bytes(last, sc_.batch));
+      }
+    } else if (!prev_bands.empty()) {
+      for (int b : prev_bands) nodes_[static_cast<std::size_t>(b)].completes = true;
+    } else {
+      nodes_[static_cast<std::size_t>(holder)].completes = true;
+    }
+    for (const Node& n : nodes_) parts_needed_ += n.completes ? 1 : 0;
+  }
+
+  template <class F>
+  void guarded(F body) {
+    try {
+      body();
+    } catch (const simgrid::ForcefulKillException&) {
+      throw;
+    } catch (...) {
+      if (!error_) error_ = std::current_exception();
+      sg4::Actor::kill_all();
+    }
+  }
+
+  /// Arrival time of request i, drawn once (several self-driven band actors may ask).
+  double arrival_of(int64_t i) {
+    if (arrivals_.saturate()) return now();
+    while (static_cast<int64_t>(arrival_s_.size()) <= i) arrival_s_.push_back(arrivals_.next());
+    return arrival_s_[static_cast<std::size_t>(i)];
+  }
+  void issue(int64_t i, double arrival_s, double start_s) {
+    if (i < issued_) return;  // another self-driven band issued it
+    inflight_[i] = {arrival_s, start_s};
+    issued_ = i + 1;
+  }
+  void complete(int64_t i, double t_s) {
+    const auto [arrival_s, start_s] = inflight_.at(i);
+    inflight_.erase(i);
+    rec_.request_done(i, arrival_s, start_s, t_s);
+    ++completed_;
+  }
+
+  void gather(Node& nd, int64_t req) {
+    const int need = static_cast<int>(nd.in.size());
+    int& have = early_[&nd][req];
+    while (have < need) {
+      const int64_t r = decode(nd.inbox->get<char>());
+      if (r == req)
+        ++have;
+      else
+        ++early_[&nd][r];
+    }
+    early_[&nd].erase(req);
+    for (int e : nd.in) edges_[static_cast<std::size_t>(e)].credit->release();
+  }
+
+  /// Sends every output of node nd for request req in parallel (independent routes, as the model);
+  /// returns the bytes put on the network.
+  double send_all(Node& nd, int64_t req, bool credits_held) {
+    if (!credits_held)
+      for (int e : nd.out) edges_[static_cast<std::size_t>(e)].credit->acquire();
+    std::vector<sg4::CommPtr> comms;
+    std::vector<int> which;
+    const double t0 = now();
+    double total = 0;
+    int& active = sends_active_[nd.send_entity];
+    if (active++ == 0) rec_.send_begin(nd.send_entity, t0);
+    for (int e : nd.out) {
+      Edge& ed = edges_[static_cast<std::size_t>(e)];
+      if (!ed.links.empty()) links_.transfer_start(ed.links, t0 + ed.latency_s, ed.bytes);
+      comms.push_back(nodes_[static_cast<std::size_t>(ed.to)].inbox->put_async(
+          encode(req), static_cast<uint64_t>(std::llround(ed.bytes))));
+      which.push_back(e);
+      total += ed.bytes;
+    }
+    while (!comms.empty()) {
+      const ssize_t j = sg4::Comm::wait_any(comms);
+      const Edge& ed = edges_[static_cast<std::size_t>(which[static_cast<std::size_t>(j)])];
+      if (!ed.links.empty()) links_.transfer_end(ed.links, now());
+      comms.erase(comms.begin() + j);
+      which.erase(which.begin() + j);
+    }
+    if (--active == 0) rec_.send_end(nd.send_entity, req, nd.to_entity, now(), total);
+    return total;
+  }
+
+  void compute(Node& nd, int64_t req) {
+    const double t = now();
+    int& active = computing_[nd.stage];
+    if (active++ == 0) rec_.compute_begin(nd.stage, req, t);
+    BusyUnion& busy = host_busy_[static_cast<std::size_t>(nd.host)];
+    busy.begin(t);
+    if (nd.flops_per_thread > 0) {
+      if (nd.threads == 1)
+        sg4::this_actor::execute(nd.flops_per_thread);
+      else
+        sg4::this_actor::exec_init(nd.flops_per_thread)->set_thread_count(nd.threads)->wait();
+    }
+    busy.end(now());
+    if (--active == 0) rec_.compute_end(nd.stage, req, now());
+  }
+
+  void body(int id) {
+    Node& nd = nodes_[static_cast<std::size_t>(id)];
+    for (int64_t i = 0; i < n_; ++i) {
+      bool credits_held = false;
+      if (nd.kind == Kind::Source) {
+        const double arrival_s = arrival_of(i);
+        if (arrival_s > now()) sg4::this_actor::sleep_until(arrival_s);
+        for (int e : nd.out) edges_[static_cast<std::size_t>(e)].credit->acquire();
+        credits_held = true;
+        issue(i, arrivals_.saturate() ? now() : arrival_s, now());
+      } else if (nd.self_driven) {
+        const double arrival_s = arrival_of(i);
+        if (arrival_s > now()) sg4::this_actor::sleep_until(arrival_s);
+        issue(i, arrival_s, now());
+      } else {
+        gather(nd, i);
+      }
+      const double recv_end_s = now();
+      if (nd.kind == Kind::Sink) {
+        rec_.sink_receive(i, now());
+        complete(i, now());
+        continue;
+      }
+      if (nd.kind == Kind::Part) compute(nd, i);
+      const double compute_end_s = now();
+      if (nd.completes) part_done(i, compute_end_s);
+      const double bytes = nd.out.empty() ? 0.0 : send_all(nd, i, credits_held);
+      if (nd.kind == Kind::Part)
+        rec_.stage_part_done(i, nd.stage, nd.host, recv_end_s, recv_end_s, compute_end_s, now(), bytes, nd.flops);
+    }
+  }
+
+  void part_done(int64_t req, double t_s) {
+    int& c = parts_[req];
+    if (++c == parts_needed_) {
+      parts_.erase(req);
+      complete(req, t_s);
+    }
+  }
+
+  const config::Scenario& sc_;
+  recorder::Recorder& rec_;
+  Arrivals arrivals_;
+  std::vector<double> arrival_s_;
+  int64_t n_ = 0;
+  int buffers_ = 2;
+  std::vector<Node> nodes_;
+  std::vector<Edge> edges_;
+  std::map<const Node*, std::map<int64_t, int>> early_;
+  std::map<int, int> sends_active_, computing_;
+  std::map<int64_t, std::pair<double, double>> inflight_;
+  std::map<int64_t, int> parts_;
+  int parts_needed_ = 0;
+  int64_t issued_ = 0, completed_ = 0;
+  LinkUsage links_;
+  std::vector<BusyUnion> host_busy_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+RunSummary run_split(const config::Scenario& scenario, const partition::Plan& plan, const cost::CostModel& cost,
+                     const RunOptions& options, int source_host, int sink_host,
+                     std::chrono::steady_clock::time_point wall_start) {
+  const config::Platform& pf = scenario.platform;
+  if (!scenario.dynamics.empty() || scenario.adapt.policy != "none")
+    throw std::runtime_error("split stages together with dynamics or adapt are not supported by the runtime yet");
+  if (scenario.weights.enabled)
+    throw std::runtime_error("split stages together with weights: are not supported by the runtime yet");
+  // Several hosts without row bands (a share-based split, not fpm/ofpm): not executable.
+  for (const partition::Stage& st : plan.stages)
+    if (st.hosts.size() > 1 && st.bands.size() < 2)
+      throw std::runtime_error("split stages are not supported by the runtime yet");
+  platform::check_power(pf);
+  if (sg4::Engine::has_instance())
+    throw std::runtime_error("runtime::run: one simulation per process (SimGrid allows one engine)");
+
+  // The recorder needs the stage hosts before the engine: a first pass without SimGrid objects.
+  recorder::Setup setup;
+  setup.out_dir = options.out_dir;
+  setup.scenario = &scenario;
+  setup.plan = &plan;
+  setup.source_host = source_host;
+  setup.sink_host = sink_host;
+  setup.requests = scenario.workload.requests;
+  setup.trace_requests = options.trace_requests;
+  setup.progress = !options.quiet && ::isatty(2) != 0;
+  std::unique_ptr<recorder::Recorder> rec;  // removes its temporary directory if anything below throws
+
+  xbt_log_control_set("root.thresh:critical");
+  static char arg0[] = "edgesplit";
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer, SimGrid's default (raw) contexts switch stacks unknown to ASan, and an
+  // exception in an actor then gives false stack-use-after-scope reports: use threads (docs/HARDENING.md).
+  static int argc = 2;
+  static char arg1[] = "--cfg=contexts/factory:thread";
+  static char* argv[] = {arg0, arg1, nullptr};
+#else
+  static int argc = 1;
+  static char* argv[] = {arg0, nullptr};
+#endif
+  std::unique_ptr<SplitPipeline> pipe;
+  {
+    std::vector<int> stage_hosts;
+    for (const partition::Stage& st : plan.stages) {
+      if (!st.bands.empty())
+        stage_hosts.push_back(st.bands.front().host);
+      else if (!st.hosts.empty())
+        stage_hosts.push_back(st.hosts.front().host);
+      else
+        throw std::invalid_argument("a stage has no host");
+    }
+    setup.stage_hosts = stage_hosts;
+    const int s = static_cast<int>(stage_hosts.size());
+    setup.producers.assign(static_cast<std::size_t>(s) + 1, {});
+    if (source_host >= 0) setup.producers[0] = {-1};
+    for (int k = 1; k < s; ++k) setup.producers[static_cast<std::size_t>(k)] = {k - 1};
+    if (sink_host >= 0) setup.producers[static_cast<std::size_t>(s)] = {s - 1};
+  }
+  rec = std::make_unique<recorder::Recorder>(setup);
+  sg4::Engine engine(&argc, argv);
+  platform::configure_engine(scenario.network_model);
+  pipe = std::make_unique<SplitPipeline>(scenario, plan, cost, *rec, source_host, sink_host);
+  const platform::BuiltPlatform built = platform::build(pf, pipe->route_pairs());
+  pipe->create_actors(built);
+  engine.run();
+  pipe->rethrow_if_failed();
+  if (pipe->completed() != scenario.workload.requests)
+    throw std::runtime_error(fmt::format("the simulation stopped with {} of {} requests completed",
+                                         pipe->completed(), scenario.workload.requests));
+
+  recorder::Final fin;
+  fin.sim_time_s = sg4::Engine::get_clock();
+  fin.requests_issued = pipe->issued();
+  fin.cost_model = cost.name();
+  fin.network_model = scenario.network_model;
+  fin.wall_start = wall_start;
+  std::vector<bool> host_active(pf.hosts.size(), false), link_active(pf.links.size(), false);
+  for (int h : pipe->hosts_used()) host_active[static_cast<std::size_t>(h)] = true;
+  for (int l : pipe->links_used()) link_active[static_cast<std::size_t>(l)] = true;
+  for (std::size_t h = 0; h < pf.hosts.size(); ++h) {
+    recorder::EntityUse u;
+    u.name = pf.hosts[h].name;
+    u.kind = "host";
+    const config::Power pw = pf.type_of(pf.hosts[h]).power.value_or(config::Power{});
+    u.idle_w = pw.idle_w;
+    u.busy_w = pw.busy_w;
+    u.energy_j = sg_host_get_consumed_energy(built.hosts[h]);
+    u.busy_s = pipe->host_busy_s(static_cast<int>(h));
+    u.active = host_active[h];
+    fin.hosts.push_back(std::move(u));
+  }
+  for (std::size_t l = 0; l < pf.links.size(); ++l) {
+    recorder::EntityUse u;
+    u.name = pf.links[l].name;
+    u.kind = "link";
+    const config::Power pw = pf.links[l].power.value_or(config::Power{});
+    u.idle_w = pw.idle_w;
+    u.busy_w = pw.busy_w;
+    u.busy_s = pipe->links().busy_s(static_cast<int>(l));
+    u.bytes = pipe->links().bytes(static_cast<int>(l));
+    u.energy_j = pw.idle_w * fin.sim_time_s + (pw.busy_w - pw.idle_w) * u.busy_s;  // as run.cpp
+    u.active = link_active[l];
+    fin.links.push_back(std::move(u));
+  }
+  const recorder::Summary s = rec->finish(fin);
+  pipe.reset();
+
+  RunSummary out;
+  out.requests_completed = s.requests_completed;
+  out.throughput_rps = s.throughput_rps;
+  out.latency_mean_s = s.latency_mean_s;
+  out.latency_p50_s = s.latency_p50_s;
+  out.latency_p95_s = s.latency_p95_s;
+  out.latency_p99_s = s.latency_p99_s;
+  out.latency_max_s = s.latency_max_s;
+  out.bottleneck_stage = s.bottleneck_stage;
+  out.bottleneck_host = s.bottleneck_host;
+  out.bottleneck_resource = s.bottleneck_resource;
+  out.energy_total_j = s.energy_total_j;
+  out.energy_active_j = s.energy_active_j;
+  out.energy_per_inference_j = s.energy_per_inference_j;
+  out.sim_time_s = s.sim_time_s;
+  out.wall_time_s = s.wall_time_s;
+  out.out_dir = s.out_dir;
+  return out;
+}
+
+}  // namespace edgesplit::runtime
