@@ -8,6 +8,11 @@ namespace edgesplit::recorder {
 std::string plan_json(const config::Scenario& scenario, const partition::Plan& plan) {
   const auto& hosts = scenario.platform.hosts;
   const auto& g = scenario.model;
+  // A host index as its name; `missing` for an index outside the platform.
+  auto host_name = [&](int host, const char* missing) {
+    return host >= 0 && static_cast<std::size_t>(host) < hosts.size() ? hosts[static_cast<std::size_t>(host)].name
+                                                                        : std::string(missing);
+  };
   JsonWriter w;
   w.begin_object();
   w.key("partitioner").value(plan.partitioner);
@@ -17,10 +22,7 @@ std::string plan_json(const config::Scenario& scenario, const partition::Plan& p
     w.begin_object();
     w.key("index").value(static_cast<int64_t>(k));
     w.key("hosts").begin_array();
-    for (const auto& hs : s.hosts)
-      w.value(hs.host >= 0 && static_cast<std::size_t>(hs.host) < hosts.size()
-                  ? hosts[static_cast<std::size_t>(hs.host)].name
-                  : std::string("?"));
+    for (const auto& hs : s.hosts) w.value(host_name(hs.host, "?"));
     w.end_array();
     w.key("shares").begin_array();
     for (const auto& hs : s.hosts) w.value(hs.share);
@@ -31,15 +33,11 @@ std::string plan_json(const config::Scenario& scenario, const partition::Plan& p
     w.key("predicted_compute_s").value(s.predicted_compute_s);
     w.key("predicted_send_s").value(s.predicted_send_s);
     if (!s.bands.empty()) {  // split stages (fpm, ofpm): one band per host, top to bottom
-      w.key("gather_host").value(s.gather_host >= 0 && static_cast<std::size_t>(s.gather_host) < hosts.size()
-                                     ? hosts[static_cast<std::size_t>(s.gather_host)].name
-                                     : std::string(""));
+      w.key("gather_host").value(host_name(s.gather_host, ""));
       w.key("bands").begin_array();
       for (const partition::Band& b : s.bands) {
         w.begin_object();
-        w.key("host").value(b.host >= 0 && static_cast<std::size_t>(b.host) < hosts.size()
-                                ? hosts[static_cast<std::size_t>(b.host)].name
-                                : std::string("?"));
+        w.key("host").value(host_name(b.host, "?"));
         w.key("rows").begin_array().value(b.first_row).value(b.last_row).end_array();
         w.key("in_rows").begin_array().value(b.in_first_row).value(b.in_last_row).end_array();
         w.key("in_bytes").value(b.in_bytes);

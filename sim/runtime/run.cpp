@@ -25,6 +25,7 @@
 #include "sim/platform/profiles.hpp"
 #include "sim/recorder/recorder.hpp"
 #include "sim/runtime/accounting.hpp"
+#include "sim/runtime/gate.hpp"
 #include "sim/runtime/arrivals.hpp"
 #include "sim/runtime/controller.hpp"
 #include "sim/runtime/session.hpp"
@@ -53,33 +54,6 @@ struct Route {
   double latency_s = 0;
 };
 
-/// A counting semaphore kept in user space, with one acquiring actor: SimGrid is only asked to
-/// block and wake when the count is 0, which saves a simcall (a context switch to maestro) on each
-/// uncontended acquire. Actors run one at a time, so plain integers are safe.
-class Gate {
- public:
-  explicit Gate(int count) : count_(count), wake_(sg4::Semaphore::create(0)) {}
-  void acquire() {
-    while (count_ == 0) {
-      waiting_ = true;
-      wake_->acquire();
-    }
-    --count_;
-  }
-  void release() {
-    ++count_;
-    if (waiting_) {
-      waiting_ = false;
-      wake_->release();
-    }
-  }
-
- private:
-  int count_;
-  bool waiting_ = false;
-  sg4::SemaphorePtr wake_;
-};
-using GatePtr = std::shared_ptr<Gate>;
 
 /// A computed request waiting for (or in) its stage's sender.
 struct Job {

@@ -22,6 +22,7 @@
 #include "sim/platform/platform_builder.hpp"
 #include "sim/recorder/recorder.hpp"
 #include "sim/runtime/accounting.hpp"
+#include "sim/runtime/gate.hpp"
 #include "sim/runtime/arrivals.hpp"
 
 namespace edgesplit::runtime {
@@ -39,30 +40,6 @@ namespace {
 void* encode(int64_t req) { return reinterpret_cast<void*>(static_cast<uintptr_t>(req + 1)); }
 int64_t decode(const void* p) { return static_cast<int64_t>(reinterpret_cast<uintptr_t>(p)) - 1; }
 
-/// A counting semaphore with one acquiring actor (as run.cpp's Gate).
-class Gate {
- public:
-  explicit Gate(int count) : count_(count), wake_(sg4::Semaphore::create(0)) {}
-  void acquire() {
-    while (count_ == 0) {
-      waiting_ = true;
-      wake_->acquire();
-    }
-    --count_;
-  }
-  void release() {
-    ++count_;
-    if (waiting_) {
-      waiting_ = false;
-      wake_->release();
-    }
-  }
-
- private:
-  int count_;
-  bool waiting_ = false;
-  sg4::SemaphorePtr wake_;
-};
 
 enum class Kind { Source, Part, Relay, Sink };
 
