@@ -1,5 +1,6 @@
 // Benchmark: runtime::run() on an 8-stage saturated chain (network exact); prints simulated
-// requests per wall second and the peak RSS. Usage: runtime_bench REQUESTS [OUT_DIR]
+// requests per wall second and the peak RSS. Usage: runtime_bench REQUESTS [OUT_DIR [WINDOW_S]]
+// (WINDOW_S: output window, default 10 s; summary.json keeps one timeline entry per window).
 #include <sys/resource.h>
 
 #include <chrono>
@@ -17,6 +18,7 @@ using namespace edgesplit::runtime::test;
 int main(int argc, char** argv) {
   const long long requests = argc > 1 ? std::atoll(argv[1]) : 100000;
   const std::string dir = argc > 2 ? argv[2] : out_dir("bench");
+  const double window_s = argc > 3 ? std::atof(argv[3]) : 10.0;
   try {
     model::Graph g("chain8", {150528}, 1);
     std::vector<HostSpec> hosts(8);
@@ -24,7 +26,7 @@ int main(int argc, char** argv) {
     for (std::size_t k = 0; k < 8; ++k)
       add_layer(g, fmt::format("layer{}", k), {k == 0 ? model::kInput : k - 1}, 1000000, compute_s[k] * 1e9);
     config::Scenario sc = make_scenario(std::move(g), make_platform(hosts), requests);
-    sc.output.window_s = 10;
+    sc.output.window_s = window_s;
     const partition::Plan plan = make_plan({{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}});
     const cost::AnalyticCost cost(sc.model, sc.platform, 1);
     runtime::RunOptions opt;

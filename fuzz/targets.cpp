@@ -1,11 +1,15 @@
-// The fuzz targets: units parser, YAML loaders from text (the same path as files), trace readers.
-// Each checks the input-independent contract of its code and traps when it is broken.
+// The fuzz targets: units parser, YAML loaders from text (the same path as files), trace readers,
+// the ONNX importer. Each checks the input-independent contract of its code and traps when it is broken.
 #include "fuzz/targets.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <optional>
 
 #include "partitioners/partitioner.hpp"
+#include "sim/importers/onnx_import.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/traces/readers.hpp"
 #include "sim/units/units.hpp"
@@ -111,6 +115,48 @@ void run_trace_load(std::string_view data) {
     for (double v : s->values) require(v <= 1.0 && (!state || v == 0.0 || v == 1.0));
 }
 
+// The ONNX importer reads files only: the input goes into an in-memory file (memfd), imported by its
+// /proc/self/fd path, so the bytes take exactly the path an .onnx file on disk takes.
+// Byte 0: even, no input shape; odd, --input-shape 3,S,S with S = 4 + 4 * ((byte 0 >> 1) % 8).
+// The rest: the file. The importer's contract: a graph, or config::InputError naming the file.
+void run_onnx(std::string_view data) {
+  if (data.empty()) return;
+  static const int fd = memfd_create("fuzz-input.onnx", 0);
+  require(fd >= 0);
+  static const std::string path = "/proc/self/fd/" + std::to_string(fd);
+  const std::string_view bytes = data.substr(1);
+  require(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+    require(n > 0);
+    done += static_cast<std::size_t>(n);
+  }
+  std::optional<std::vector<int64_t>> shape;
+  const auto c = static_cast<unsigned char>(data[0]);
+  if (c & 1) {
+    const int64_t side = 4 + 4 * ((c >> 1) % 8);
+    shape = std::vector<int64_t>{3, side, side};
+  }
+  try {
+    const importers::OnnxImport im = importers::import_onnx_detailed(path, shape);
+    const model::Graph& g = im.graph;
+    require(g.size() > 0 && g.dtype_bytes() >= 1);
+    for (int64_t d : g.input_shape()) require(d >= 0);
+    for (model::LayerId id = 0; id < g.size(); ++id) {
+      const model::Layer& l = g.layer(id);
+      require(!l.name.empty() && !l.type.empty());
+      require(l.macs >= 0 && l.params >= 0);
+      for (int64_t d : l.output_shape) require(d >= 0);
+      for (model::LayerId in : l.inputs) require(in == model::kInput || in < id);
+      require(std::isfinite(g.output_bytes(id, 1)) && std::isfinite(g.weight_bytes(id)));
+    }
+    require(std::isfinite(g.input_bytes(1)));
+  } catch (const config::InputError& e) {
+    require(e.diagnostic().loc.file == path);
+    require(!e.diagnostic().message.empty());
+  }
+}
+
 }  // namespace
 
 const std::vector<Target>& all_targets() {
@@ -123,6 +169,7 @@ const std::vector<Target>& all_targets() {
        run_trace_bandwidth},
       {"trace_latency", "byte 0 picks csv or simgrid, the rest is the trace (read_latency)", run_trace_latency},
       {"trace_load", "byte 0 even: load csv, odd: state csv; the rest is the trace", run_trace_load},
+      {"onnx", "byte 0 odd: --input-shape 3,S,S; the rest is an .onnx file (import_onnx_detailed)", run_onnx},
   };
   return targets;
 }

@@ -191,7 +191,11 @@ double ChainInstance::stage_memory_bytes(std::size_t i, std::size_t j) const {
 }
 
 bool ChainInstance::fits(std::size_t u, std::size_t i, std::size_t j) const {
-  return memory_bytes[u] <= 0 || stage_memory_bytes(i, j) < memory_bytes[u];
+  if (memory_bytes[u] <= 0) return true;
+  const double need = stage_memory_bytes(i, j);
+  if (need < memory_bytes[u]) return true;
+  // A reprogramming CIM type (docs/CIM.md): only the activation buffers must fit.
+  return rewrite_s_per_byte[u] > 0 && need - (weight_prefix_bytes[j] - weight_prefix_bytes[i]) < memory_bytes[u];
 }
 
 ChainInstance build_chain(const Problem& p, const ChainSettings& settings) {
@@ -223,6 +227,9 @@ ChainInstance build_chain(const Problem& p, const ChainSettings& settings) {
     const auto& hv = p.hosts.at(static_cast<std::size_t>(rep));
     c.idle_w.push_back(hv.idle_w);
     c.memory_bytes.push_back(hv.memory_bytes);
+    // Reprogramming: linear in the overflow, so the cost of one byte gives every stage's.
+    c.rewrite_s_per_byte.push_back(p.cost.reprograms(rep) ? p.cost.reprogram_s(1.0, rep) : 0.0);
+    c.rewrite_j_per_byte.push_back(p.cost.reprograms(rep) ? p.cost.reprogram_energy_j(1.0, rep) : 0.0);
   }
   c.weight_prefix_bytes.assign(l + 1, 0.0);
   for (std::size_t x = 0; x < l; ++x) c.weight_prefix_bytes[x + 1] = c.weight_prefix_bytes[x] + g.weight_bytes(x);
@@ -397,38 +404,62 @@ ChainSolution min_additive(const ChainInstance& c, Additive kind, double bound_s
   };
   for (std::size_t u = 0; u < k; ++u)
     if (c.source_s[u] <= bound_s) at(0, u, 0) = kind == Additive::Latency ? c.source_s[u] : c.source_energy_j[u];
+  // Stage ends that fit, per (u, i), ascending. Without reprogramming a type's compute grows with j,
+  // so the scan of a start stops at the first end above the bound.
+  std::vector<std::vector<std::uint32_t>> fit_ends(k * l);
+  for (std::size_t u = 0; u < k; ++u)
+    for (std::size_t i = 0; i < l; ++i)
+      for (std::size_t j = i + 1; j <= l; ++j)
+        if (c.fits(u, i, j)) fit_ends[u * l + i].push_back(static_cast<std::uint32_t>(j));
   double best = kInf;
   std::size_t best_s = 0, best_u = 0, best_i = 0;
   std::vector<int> d(k, 0);
+  // Per (s, u): end[j] = least value of a stage on u ending at j (h + stage cost, min over its
+  // start), then one pass over the ends adds the send to each next type. min(x_i) + e equals
+  // min(x_i + e) exactly (rounding is monotone), so the values match the rebuild's sums.
+  std::vector<double> end(l + 1);
+  std::vector<std::size_t> end_from(l + 1);
   for (std::size_t s = 0; s < m; radix.next(d), ++s) {
     for (std::size_t u = 0; u < k; ++u) {
       if (d[u] >= radix.max_digit[u]) continue;
-      const std::size_t s2 = s + radix.place[u];
+      const bool monotone = c.rewrite_s_per_byte[u] <= 0;
+      std::fill(end.begin(), end.end(), kInf);
+      bool any = false;
       for (std::size_t i = 0; i < l; ++i) {
         const double hv = at(s, u, i);
         if (hv == kInf) continue;
-        for (std::size_t j = i + 1; j <= l; ++j) {
-          if (!stage_ok(u, i, j)) continue;
-          const double hs = hv + stage_cost(u, i, j);
-          if (j == l) {
-            if (!(c.sink_s[u] <= bound_s)) continue;
-            const double hs_end = hs + (kind == Additive::Latency ? c.sink_s[u] : c.sink_energy_j[u]);
-            if (hs_end < best) {
-              best = hs_end;
-              best_s = s;
-              best_u = u;
-              best_i = i;
-            }
+        for (const std::uint32_t j : fit_ends[u * l + i]) {
+          if (!(c.compute(u, i, j) <= bound_s)) {
+            if (monotone) break;
             continue;
           }
-          for (std::size_t v = 0; v < k; ++v) {
-            const int dv = d[v] + (v == u ? 1 : 0);
-            if (dv >= radix.max_digit[v]) continue;
-            if (!(c.send(u, v, j) <= bound_s)) continue;
-            const double val = hs + edge_cost(u, v, j);
-            double& target = at(s2, v, j);
-            if (val < target) target = val;
+          const double hs = hv + stage_cost(u, i, j);
+          if (hs < end[j]) {
+            end[j] = hs;
+            end_from[j] = i;
+            any = true;
           }
+        }
+      }
+      if (!any) continue;
+      if (end[l] < kInf && c.sink_s[u] <= bound_s) {
+        const double hs_end = end[l] + (kind == Additive::Latency ? c.sink_s[u] : c.sink_energy_j[u]);
+        if (hs_end < best) {
+          best = hs_end;
+          best_s = s;
+          best_u = u;
+          best_i = end_from[l];
+        }
+      }
+      const std::size_t s2 = s + radix.place[u];
+      for (std::size_t v = 0; v < k; ++v) {
+        const int dv = d[v] + (v == u ? 1 : 0);
+        if (dv >= radix.max_digit[v]) continue;
+        for (std::size_t j = 1; j < l; ++j) {
+          if (end[j] == kInf || !(c.send(u, v, j) <= bound_s)) continue;
+          const double val = end[j] + edge_cost(u, v, j);
+          double& target = at(s2, v, j);
+          if (val < target) target = val;
         }
       }
     }

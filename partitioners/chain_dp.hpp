@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -33,6 +34,9 @@ struct ChainInstance {
   std::vector<std::vector<double>> energy_prefix_j;   ///< [u][j]: compute energy above idle
   std::vector<double> idle_w;                    ///< per type
   std::vector<double> memory_bytes;              ///< per type; <= 0: no limit
+  /// Per type, CIM reprogramming (docs/CIM.md): seconds and joules per byte of memory overflow
+  /// (the bytes a stage needs beyond memory_bytes, rewritten per request); 0: does not reprogram.
+  std::vector<double> rewrite_s_per_byte, rewrite_j_per_byte;
   std::vector<double> weight_prefix_bytes;       ///< [j]: weights of layers 0..j-1
   std::vector<double> cut_bytes;                 ///< [j], j = 0..L
   std::vector<double> send_s;                    ///< [(u*K+v)*(L+1)+j]; +inf when u -> v is impossible
@@ -45,11 +49,18 @@ struct ChainInstance {
 
   std::size_t types() const { return type_names.size(); }
   int count(std::size_t u) const { return static_cast<int>(type_hosts[u].size()); }
+  /// Compute of stage [i, j) on type u, with the array rewrites of a reprogramming CIM type.
   double compute(std::size_t u, std::size_t i, std::size_t j) const {
-    return compute_prefix_s[u][j] - compute_prefix_s[u][i];
+    const double c = compute_prefix_s[u][j] - compute_prefix_s[u][i];
+    return rewrite_s_per_byte[u] > 0 ? c + rewrite_s_per_byte[u] * overflow_bytes(u, i, j) : c;
   }
   double energy(std::size_t u, std::size_t i, std::size_t j) const {
-    return energy_prefix_j[u][j] - energy_prefix_j[u][i];
+    const double e = energy_prefix_j[u][j] - energy_prefix_j[u][i];
+    return rewrite_j_per_byte[u] > 0 ? e + rewrite_j_per_byte[u] * overflow_bytes(u, i, j) : e;
+  }
+  /// Bytes stage [i, j) needs beyond type u's memory (0 when it fits or u has no limit).
+  double overflow_bytes(std::size_t u, std::size_t i, std::size_t j) const {
+    return memory_bytes[u] <= 0 ? 0.0 : std::max(0.0, stage_memory_bytes(i, j) - memory_bytes[u]);
   }
   double send(std::size_t u, std::size_t v, std::size_t j) const { return send_s[(u * types() + v) * (layers + 1) + j]; }
   double send_energy(std::size_t u, std::size_t v, std::size_t j) const {
@@ -58,7 +69,8 @@ struct ChainInstance {
   /// PipeEdge's memory rule for stage [i, j): weights + buffers_in x bytes in (unless i == 0)
   /// + buffers_out x bytes out + one input and one output processing buffer.
   double stage_memory_bytes(std::size_t i, std::size_t j) const;
-  /// Strictly below the type's memory (PipeEdge: available > required), or no limit.
+  /// Strictly below the type's memory (PipeEdge: available > required), or no limit; for a
+  /// reprogramming CIM type, its activation buffers strictly below it (the weights beyond are rewritten).
   bool fits(std::size_t u, std::size_t i, std::size_t j) const;
 };
 

@@ -97,9 +97,42 @@ double stage_recv_bytes(const Problem& p, const std::vector<Stage>& stages, std:
   return b;
 }
 
+namespace {
+std::vector<double> all_stage_memory(const Problem& p, const std::vector<Stage>& stages);
+
+/// kind: cim with `reprogram`: a single-host stage may exceed its host's memory as long as its
+/// activation buffers fit (need - weights <= memory); the excess is rewritten per request.
+bool reprogram_allowed(const Problem& p, const Stage& s, double need, double weights) {
+  if (s.hosts.size() != 1) return false;
+  const int host = s.hosts.front().host;
+  const double memory = p.hosts[static_cast<std::size_t>(host)].memory_bytes;
+  return p.cost.reprograms(host) && memory > 0 && need - weights <= memory;
+}
+}  // namespace
+
+std::vector<double> stage_reprogram_overflow(const Problem& p, const std::vector<Stage>& stages) {
+  std::vector<double> out(stages.size(), 0.0);
+  bool any = false;
+  for (const auto& s : stages)
+    for (const auto& hs : s.hosts) any = any || p.cost.reprograms(hs.host);
+  if (!any) return out;
+  const auto mem = all_stage_memory(p, stages);
+  for (std::size_t k = 0; k < stages.size(); ++k) {
+    const auto& s = stages[k];
+    if (s.hosts.size() != 1) continue;
+    const int host = s.hosts.front().host;
+    const double memory = p.hosts[static_cast<std::size_t>(host)].memory_bytes;
+    if (!p.cost.reprograms(host) || memory <= 0 || mem[k] <= memory) continue;
+    if (reprogram_allowed(p, s, mem[k], p.graph.weight_bytes(s.layers))) out[k] = mem[k] - memory;
+  }
+  return out;
+}
+
 void evaluate(const Problem& p, Plan& plan) {
   auto& stages = plan.stages;
   require_hosts(p, stages);
+  const std::vector<double> overflow = stage_reprogram_overflow(p, stages);
+  std::string reprogram_note;
   auto stage_of = stage_of_layers(p, stages);
   for (std::size_t l = 0; l < stage_of.size(); ++l)
     if (stage_of[l] < 0) throw std::invalid_argument(fmt::format("layer {} is in no stage", p.graph.layer(l).name));
@@ -125,6 +158,16 @@ void evaluate(const Problem& p, Plan& plan) {
       }
       compute = std::max(compute, hs.share * c);
       used.insert(hs.host);
+    }
+    if (overflow[k] > 0) {
+      // CIM reprogramming (docs/CIM.md): the bytes beyond the capacity are written into the
+      // arrays for every request, serially with the stage's compute.
+      const int h = s.hosts.front().host;
+      const double t = p.cost.reprogram_s(overflow[k], h), e = p.cost.reprogram_energy_j(overflow[k], h);
+      compute += t;
+      energy += e;
+      reprogram_note += fmt::format("{}stage {} on {}: {:.0f} bytes, {} s, {} J", reprogram_note.empty() ? "" : "; ", k,
+                                    p.hosts[static_cast<std::size_t>(h)].name, p.cost.reprogram_bytes(overflow[k], h), t, e);
     }
     // Sends, one destination after another.
     auto bytes = send_bytes_with(p, stages, stage_of, k);
@@ -153,6 +196,7 @@ void evaluate(const Problem& p, Plan& plan) {
   // The source is a pipeline element of its own: its sends bound the throughput like a stage's.
   bottleneck = std::max(bottleneck, source_send);
   if (source >= 0) plan.notes["source_send_s"] = fmt::format("{}", source_send);
+  if (!reprogram_note.empty()) plan.notes["reprogram_per_request"] = reprogram_note;
   for (int h : used) energy += p.hosts[static_cast<std::size_t>(h)].idle_w * bottleneck;
   plan.predicted_bottleneck_s = bottleneck;
   plan.predicted_latency_s = latency;
@@ -194,6 +238,7 @@ std::vector<InfeasibleReason> check_memory(const Problem& p, const std::vector<S
     for (const auto& hs : stages[k].hosts) {
       const auto& h = p.hosts[static_cast<std::size_t>(hs.host)];
       if (h.memory_bytes <= 0 || need <= h.memory_bytes) continue;
+      if (reprogram_allowed(p, stages[k], need, weights)) continue;  // rewritten per request (evaluate)
       InfeasibleReason r;
       r.stage = static_cast<int>(k);
       r.host = h.name;

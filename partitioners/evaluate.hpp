@@ -24,6 +24,9 @@
 // - Energy per inference = sum over layers of cost.compute_energy_j(l, host) (x share)
 //   + cost.send_energy_j of every transfer (input, stage to stage, to sink)
 //   + sum over distinct stage hosts of idle_w x bottleneck (one period of idle power).
+// - CIM reprogramming (docs/CIM.md): a stage on a kind: cim host with `reprogram` whose memory
+//   exceeds the host's by `overflow` bytes (see stage_reprogram_overflow) adds
+//   cost.reprogram_s(overflow) to its compute and cost.reprogram_energy_j(overflow) to the energy.
 #pragma once
 
 #include <vector>
@@ -63,6 +66,13 @@ void evaluate(const Problem& p, Plan& plan);
 ///   + 1 x the model output bytes it produces when there is no sink (its output buffer).
 /// buffers = Problem::buffers.
 double stage_memory_bytes(const Problem& p, const std::vector<Stage>& stages, std::size_t k);
+
+/// Per stage: the bytes by which its memory exceeds its host's memory when that host may rewrite
+/// its arrays (kind: cim with `reprogram`, docs/CIM.md "Reprogramming"), else 0. Only single-host
+/// stages whose activation buffers fit (memory - weights <= host memory) reprogram; evaluate()
+/// adds cost.reprogram_s / reprogram_energy_j of this overflow to the stage's compute and energy,
+/// and check_memory lets those stages through.
+std::vector<double> stage_reprogram_overflow(const Problem& p, const std::vector<Stage>& stages);
 
 /// Every (stage, host) whose memory exceeds the host's memory_bytes; empty when the plan fits.
 /// A host with memory_bytes <= 0 declares no limit. Every host of a multi-host stage must

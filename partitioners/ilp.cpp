@@ -47,6 +47,92 @@ std::vector<std::vector<model::LayerId>> ilp_blocks(const model::Graph& g, int m
 }
 
 namespace {
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+bool same_rate(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max(std::abs(a), std::abs(b)); }
+}  // namespace
+
+WeightOptions ilp_weight_options(const Problem& p, const Options& o, const config::Scenario* scenario) {
+  WeightOptions w;
+  const config::Weights* sw = scenario && scenario->weights.enabled ? &scenario->weights : nullptr;
+  const std::string at = sw ? (sw->loc.file.empty() ? std::string("the scenario")
+                                                    : fmt::format("{}:{}", sw->loc.file, sw->loc.line))
+                            : std::string();
+
+  // preload: the option, else weights.preload, else true.
+  w.preload = sw ? sw->preload : true;
+  if (const config::Node* n = util::option(o, "preload")) {
+    std::optional<bool> v;
+    if (n->is_scalar()) v = config::scalar_to_bool(n->scalar);
+    if (!v) util::fail(*n, fmt::format("expected true or false, found \"{}\"", n->is_scalar() ? n->scalar : "a list"));
+    if (sw && *v != sw->preload)
+      util::fail(*n, fmt::format("preload: {} contradicts the scenario's weights.preload: {} ({}); the ilp would plan "
+                                 "for a loading the simulation does not run: remove the option or make them agree",
+                                 *v, sw->preload, at));
+    w.preload = *v;
+  }
+
+  // weights_from: the option, else weights.from, else local storage.
+  const int scenario_from = sw && !sw->from.empty() ? util::host_index(p, sw->from) : -1;
+  w.weights_from = scenario_from;
+  if (const config::Node* n = util::option(o, "weights_from")) {
+    const int h = util::resolve_host(p, *n);
+    if (sw && h != scenario_from)
+      util::fail(*n, fmt::format("weights_from: {} contradicts the scenario's weights ({}: {}); remove the option or "
+                                 "make them agree",
+                                 n->scalar, at,
+                                 sw->from.empty() ? std::string("each host reads its own storage")
+                                                  : "from: " + sw->from));
+    w.weights_from = h;
+  }
+
+  // load_bandwidth (the local read rate): the option, else the scenario's rate for the hosts
+  // that read locally (the store with `from`, else every candidate host), else 1e9 B/s.
+  std::optional<double> scenario_rate;
+  if (sw) {
+    auto rate_of = [&](int host) -> std::optional<double> {
+      const auto& type = p.hosts[static_cast<std::size_t>(host)].type;
+      const auto it = scenario->platform.device_types.find(type);
+      if (it != scenario->platform.device_types.end() && it->second.storage_bandwidth_Bps)
+        return it->second.storage_bandwidth_Bps;
+      return sw->storage_bandwidth_Bps;
+    };
+    std::vector<int> readers;
+    if (w.weights_from >= 0) {
+      readers.push_back(w.weights_from);
+    } else if (auto list = util::host_list(p, o, "hosts")) {
+      readers = *list;
+    } else {
+      for (const auto& h : p.hosts) readers.push_back(h.index);
+    }
+    for (int h : readers) {
+      const auto r = rate_of(h);
+      if (!r) continue;
+      if (scenario_rate && !same_rate(*scenario_rate, *r) && !util::option(o, "load_bandwidth"))
+        throw config::InputError(config::Diagnostic{
+            sw->loc, "weights.storage_bandwidth",
+            fmt::format("the hosts read weights at different rates ({} B/s and {} B/s, device types' "
+                        "storage_bandwidth); the ilp models one local rate: give partitioner.options.load_bandwidth",
+                        *scenario_rate, *r)});
+      if (!scenario_rate) scenario_rate = r;
+    }
+  }
+  w.load_bandwidth_Bps = scenario_rate.value_or(1e9);
+  if (const config::Node* n = util::option(o, "load_bandwidth")) {
+    std::optional<double> v;
+    if (n->is_scalar()) v = config::scalar_to_double(n->scalar);
+    if (!v || !(*v > 0) || *v == kInfinity)
+      util::fail(*n, fmt::format("expected a positive number, found \"{}\"", n->is_scalar() ? n->scalar : "a list"));
+    if (scenario_rate && !same_rate(*v, *scenario_rate))
+      util::fail(*n, fmt::format("load_bandwidth: {} contradicts the scenario's storage read rate, {} B/s ({}); remove "
+                                 "the option or make them agree",
+                                 n->scalar, *scenario_rate, at));
+    w.load_bandwidth_Bps = *v;
+  }
+  return w;
+}
+
+namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -90,7 +176,7 @@ struct Settings {
   std::vector<int> hosts;  // candidate host indices
 };
 
-Settings read_settings(const Problem& p, const Options& o) {
+Settings read_settings(const Problem& p, const Options& o, const config::Scenario* scenario) {
   Settings s;
   s.time_limit_s = number_option(o, "time_limit_s", 30.0);
   const std::string granularity = util::string_option(o, "granularity", "layer");
@@ -98,10 +184,8 @@ Settings read_settings(const Problem& p, const Options& o) {
     util::fail(*util::option(o, "granularity"), fmt::format("expected layer or block, found \"{}\"", granularity));
   s.block = granularity == "block";
   s.block_layers = static_cast<int>(std::min<int64_t>(int_option(o, "block_layers", 8), 1 << 20));
-  s.weights.preload = bool_option(o, "preload", true);
+  s.weights = ilp_weight_options(p, o, scenario);
   s.warm_start = bool_option(o, "warm_start", true);
-  s.weights.load_bandwidth_Bps = number_option(o, "load_bandwidth", 1e9);
-  if (const config::Node* n = util::option(o, "weights_from")) s.weights.weights_from = util::resolve_host(p, *n);
   if (auto list = util::host_list(p, o, "hosts")) {
     s.hosts = *list;
   } else {
@@ -109,6 +193,9 @@ Settings read_settings(const Problem& p, const Options& o) {
   }
   return s;
 }
+
+// The scenario the partitioner plans for (set by the CLI; null in library use).
+const config::Scenario* scenario_of(const Problem& p) { return p.scenario; }
 
 // ---- a column/row model handed to CBC ----------------------------------------------------
 
@@ -130,6 +217,17 @@ struct Lp {
     return c;
   }
   void row(std::vector<std::pair<int, double>> terms, double lb, double ub) {
+    // One term per column (CBC's matrix rejects repeated indices): add up repeats.
+    std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<int, double>> merged;
+    for (const auto& t : terms) {
+      if (!merged.empty() && merged.back().first == t.first) {
+        merged.back().second += t.second;
+      } else {
+        merged.push_back(t);
+      }
+    }
+    terms = std::move(merged);
     terms.erase(std::remove_if(terms.begin(), terms.end(), [](const auto& t) { return t.second == 0.0; }), terms.end());
     rows.push_back(std::move(terms));
     row_lb.push_back(lb);
@@ -597,6 +695,9 @@ Solved solve(const Model& m, const Start& start, double time_limit_s) {
         start_vals.push_back(start.gk[g] == static_cast<int>(k) ? 1.0 : 0.0);
       }
     Cbc_setMIPStartI(model, static_cast<int>(start_cols.size()), start_cols.data(), start_vals.data());
+    // With the local-search start, CBC's primal heuristics rarely improve it and cost about a
+    // fifth of the time on the pre-loading benches (same node counts; docs/ILP.md).
+    Cbc_setParameter(model, "heuristicsOnOff", "off");
   }
   const auto t0 = std::chrono::steady_clock::now();
   Cbc_solve(model);
@@ -668,7 +769,7 @@ class IlpPartitioner : public Partitioner {
   explicit IlpPartitioner(Options options) : options_(std::move(options)) {}
 
   Plan partition(const Problem& p) const override {
-    const Settings s = read_settings(p, options_);
+    const Settings s = read_settings(p, options_, scenario_of(p));
     if (p.graph.size() == 0) throw std::invalid_argument("ilp: the model has no layers");
     const Instance in = make_instance(p, s);
 
@@ -762,10 +863,13 @@ PartitionerInfo ilp_info() {
        "layer: assign each layer; block: assign single-input single-output runs (see block_layers)",
        {"layer", "block"}, false},
       {"block_layers", OptionType::Int, "8", "granularity block: at most this many layers per block (0: no cap)", {}, false},
-      {"preload", OptionType::Bool, "true",
-       "true: hosts load their layers' weights from t = 0; false: a layer's load starts when its inputs arrive", {}, false},
-      {"weights_from", OptionType::Host, "", "host the weights are sent from (default: each host's local storage)", {}, false},
-      {"load_bandwidth", OptionType::Double, "1e9", "local storage read rate, B/s", {}, false},
+      {"preload", OptionType::Bool, "",
+       "true: hosts load their layers' weights from t = 0; false: a layer's load starts when its inputs arrive "
+       "(default: the scenario's weights.preload, else true)", {}, false},
+      {"weights_from", OptionType::Host, "",
+       "host the weights are sent from (default: the scenario's weights.from, else each host's local storage)", {}, false},
+      {"load_bandwidth", OptionType::Double, "",
+       "local storage read rate, B/s (default: the scenario's storage_bandwidth, else 1e9)", {}, false},
       {"hosts", OptionType::HostList, "", "candidate hosts (default: every host)", {}, false},
       {"warm_start", OptionType::Bool, "true",
        "start CBC from a local-search plan (its latency also bounds the model's times)", {}, false},

@@ -25,6 +25,10 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 LoadedRates::LoadedRates(const Problem& p, std::vector<double> load_by_host) : p_(p), load_(std::move(load_by_host)) {
   load_.resize(p.hosts.size(), 0.0);
+  // Measured rates (runtime estimates under adapt) already include the load: they win over the belief.
+  if (const auto* m = dynamic_cast<const MeasuredRates*>(&p.cost))
+    for (std::size_t h = 0; h < load_.size(); ++h)
+      if (m->rate_measured(static_cast<int>(h))) load_[h] = 0.0;
   const std::size_t L = p.graph.size();
   prefix_.assign(p.hosts.size(), std::vector<double>(L + 1, 0.0));
   for (std::size_t h = 0; h < p.hosts.size(); ++h)
@@ -34,7 +38,13 @@ LoadedRates::LoadedRates(const Problem& p, std::vector<double> load_by_host) : p
 double LoadedRates::compute_s(model::LayerId l, int host) const {
   const double u = load(host);
   if (u >= 1.0) return kInf;
-  if (const auto* reg = dynamic_cast<const cost::RegressionCost*>(&p_.cost)) return reg->compute_s_at_load(l, host, u);
+  if (const auto* m = dynamic_cast<const MeasuredRates*>(&p_.cost)) {
+    // The base model's load-aware prediction at the believed load, over the measured factor.
+    if (const auto* reg = dynamic_cast<const cost::RegressionCost*>(&m->base_cost()))
+      return reg->compute_s_at_load(l, host, u) / m->speed_factor(host);
+  } else if (const auto* reg = dynamic_cast<const cost::RegressionCost*>(&p_.cost)) {
+    return reg->compute_s_at_load(l, host, u);
+  }
   // Without a load-aware model the host gets the share 1 - u of its processor (processor sharing).
   return p_.cost.compute_s(l, host) / (1.0 - u);
 }
@@ -320,6 +330,93 @@ std::vector<bool> valid_cuts(const model::Graph& g) {
   return ok;
 }
 
+/// One segment of a plan: layers [b, e), single-host on g, or split over `hosts` with `heights`
+/// (aligned, 0 = left out) gathered on g (the sink or -1 at the end); `from` holds its input.
+struct Segment {
+  std::size_t b, e;
+  int from;  ///< host holding the input (-1: every host)
+  bool split;
+  int g;
+  std::vector<int> hosts;
+  std::vector<int64_t> heights;
+};
+
+/// The plan of a chain of segments with its predictions (docs/OFPM.md); `latency` = the sum of the
+/// segments' times, as the DP adds them.
+Plan assemble(const Problem& p, const LoadedRates& rates, const std::vector<Segment>& segs, int source, int sink,
+              double& latency) {
+  const auto& g = p.graph;
+  const std::size_t N = p.hosts.size();
+  Plan plan;
+  double energy = 0, bottleneck = 0;
+  latency = 0;
+  std::vector<bool> used(N, false);
+  if (source >= 0 && !segs.front().split) energy += p.cost.send_energy_j(g.input_bytes(p.batch), source, segs.front().g);
+  int split_stages = 0;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const auto& sg = segs[i];
+    Stage st;
+    for (std::size_t l = sg.b; l < sg.e; ++l) st.layers.push_back(l);
+    if (!sg.split) {
+      const int gh = sg.g;
+      st.hosts.push_back({gh, 1.0});
+      used[static_cast<std::size_t>(gh)] = true;
+      st.predicted_compute_s = rates.range_s(sg.b, sg.e, gh);
+      const double in_b = sg.b == 0 ? g.input_bytes(p.batch) : g.output_bytes(sg.b - 1, p.batch);
+      latency += (sg.from < 0 ? 0.0 : p.cost.send_s(in_b, sg.from, gh)) + st.predicted_compute_s;
+      for (std::size_t l = sg.b; l < sg.e; ++l) energy += p.cost.compute_energy_j(l, gh);
+      const double out_b = g.output_bytes(sg.e - 1, p.batch);
+      if (i + 1 < segs.size() && !segs[i + 1].split) {
+        st.predicted_send_s = p.cost.send_s(out_b, gh, segs[i + 1].g);
+        energy += p.cost.send_energy_j(out_b, gh, segs[i + 1].g);
+      } else if (i + 1 == segs.size() && sink >= 0) {
+        st.predicted_send_s = p.cost.send_s(out_b, gh, sink);
+        energy += p.cost.send_energy_j(out_b, gh, sink);
+        latency += st.predicted_send_s;
+      }
+      // Sends to a split stage are that stage's receives (filled below).
+    } else {
+      ++split_stages;
+      std::vector<model::LayerId> run(st.layers.begin(), st.layers.end());
+      const int to = sg.g;
+      auto r = time_split(p, rates, run, sg.hosts, sg.heights, sg.from, to);
+      latency += r.finish_s;
+      const double H = static_cast<double>(halo::height(g, sg.e - 1));
+      double max_recv = 0;
+      for (const auto& band : r.bands) {
+        st.hosts.push_back({band.host, static_cast<double>(band.last_row - band.first_row + 1) / H});
+        used[static_cast<std::size_t>(band.host)] = true;
+        st.predicted_compute_s = std::max(st.predicted_compute_s, band.compute_s);
+        st.predicted_send_s = std::max(st.predicted_send_s, band.send_s);
+        max_recv = std::max(max_recv, band.recv_s);
+        bottleneck = std::max({bottleneck, band.recv_s, band.compute_s, band.send_s});
+        for (std::size_t j = 0; j < run.size(); ++j) {
+          const double frac = static_cast<double>(band.layer_rows[j].second - band.layer_rows[j].first + 1) /
+                              static_cast<double>(halo::height(g, run[j]));
+          energy += frac * p.cost.compute_energy_j(run[j], band.host);
+        }
+        if (sg.from >= 0) energy += p.cost.send_energy_j(band.in_bytes, sg.from, band.host);
+        if (to >= 0) energy += p.cost.send_energy_j(band.out_bytes, band.host, to);
+      }
+      // The previous single-host stage sends the input bands, in parallel (docs/OFPM.md); after a
+      // split stage the gather host sends them.
+      if (i > 0 && !segs[i - 1].split) plan.stages.back().predicted_send_s = max_recv;
+      bottleneck = std::max(bottleneck, max_recv);
+      st.bands = std::move(r.bands);
+      st.gather_host = to;
+    }
+    bottleneck = std::max({bottleneck, st.predicted_compute_s, st.predicted_send_s});
+    plan.stages.push_back(std::move(st));
+  }
+  for (std::size_t h = 0; h < N; ++h)
+    if (used[h]) energy += p.hosts[h].idle_w * bottleneck;
+  plan.predicted_latency_s = latency;
+  plan.predicted_bottleneck_s = bottleneck;
+  plan.predicted_energy_j = energy;
+  plan.notes["split_stages"] = std::to_string(split_stages);
+  return plan;
+}
+
 }  // namespace
 
 Plan plan_hpm(const Problem& p, const Settings& s) {
@@ -419,92 +516,85 @@ Plan plan_hpm(const Problem& p, const Settings& s) {
   }
 
   // Rebuild the segments, first to last.
-  struct Seg {
-    std::size_t b, e;
-    int from;  ///< host holding the input (-1: every host)
-    Choice ch;
-  };
-  std::vector<Seg> segs;
+  std::vector<Segment> segs;
   std::size_t e = L;
   std::size_t hs = bh;
   int k = bk;
   while (e > 0) {
     const Choice ch = parent[e][hs][static_cast<std::size_t>(k)];
-    segs.push_back({ch.b, e, ch.h == kEvery ? -1 : ch.h, ch});
+    Segment sg{ch.b, e, ch.h == kEvery ? -1 : ch.h, ch.split, ch.g, {}, {}};
+    if (ch.split) {
+      std::vector<model::LayerId> run;
+      for (std::size_t l = ch.b; l < e; ++l) run.push_back(l);
+      sg.hosts = s.hosts;
+      sg.heights = s.balanced ? balanced_heights(p, rates, run, s.hosts, sg.from, sg.g)
+                              : halo::equal_heights(halo::height(g, e - 1), static_cast<int>(s.hosts.size()));
+    }
+    segs.push_back(std::move(sg));
     e = ch.b;
     hs = static_cast<std::size_t>(ch.h);
     k = ch.kind;
   }
   std::reverse(segs.begin(), segs.end());
-
-  Plan plan;
+  double latency = 0;
+  Plan plan = assemble(p, rates, segs, source, sink, latency);
   plan.partitioner = s.name;
-  double energy = 0, bottleneck = 0;
-  std::vector<bool> used(N, false);
-  if (source >= 0 && !segs.front().ch.split)
-    energy += p.cost.send_energy_j(g.input_bytes(p.batch), source, segs.front().ch.g);
-  int split_stages = 0;
-  for (std::size_t i = 0; i < segs.size(); ++i) {
-    const auto& sg = segs[i];
-    Stage st;
-    for (std::size_t l = sg.b; l < sg.e; ++l) st.layers.push_back(l);
-    if (!sg.ch.split) {
-      const int gh = sg.ch.g;
-      st.hosts.push_back({gh, 1.0});
-      used[static_cast<std::size_t>(gh)] = true;
-      st.predicted_compute_s = rates.range_s(sg.b, sg.e, gh);
-      for (std::size_t l = sg.b; l < sg.e; ++l) energy += p.cost.compute_energy_j(l, gh);
-      const double out_b = g.output_bytes(sg.e - 1, p.batch);
-      if (i + 1 < segs.size() && !segs[i + 1].ch.split) {
-        st.predicted_send_s = p.cost.send_s(out_b, gh, segs[i + 1].ch.g);
-        energy += p.cost.send_energy_j(out_b, gh, segs[i + 1].ch.g);
-      } else if (i + 1 == segs.size() && sink >= 0) {
-        st.predicted_send_s = p.cost.send_s(out_b, gh, sink);
-        energy += p.cost.send_energy_j(out_b, gh, sink);
-      }
-      // Sends to a split stage are that stage's receives (filled below).
-    } else {
-      ++split_stages;
-      std::vector<model::LayerId> run(st.layers.begin(), st.layers.end());
-      const int to = sg.ch.g;
-      auto heights = s.balanced ? balanced_heights(p, rates, run, s.hosts, sg.from, to)
-                                : halo::equal_heights(halo::height(g, sg.e - 1), static_cast<int>(s.hosts.size()));
-      auto r = time_split(p, rates, run, s.hosts, heights, sg.from, to);
-      const double H = static_cast<double>(halo::height(g, sg.e - 1));
-      double max_recv = 0;
-      for (const auto& band : r.bands) {
-        st.hosts.push_back({band.host, static_cast<double>(band.last_row - band.first_row + 1) / H});
-        used[static_cast<std::size_t>(band.host)] = true;
-        st.predicted_compute_s = std::max(st.predicted_compute_s, band.compute_s);
-        st.predicted_send_s = std::max(st.predicted_send_s, band.send_s);
-        max_recv = std::max(max_recv, band.recv_s);
-        bottleneck = std::max({bottleneck, band.recv_s, band.compute_s, band.send_s});
-        for (std::size_t j = 0; j < run.size(); ++j) {
-          const double frac = static_cast<double>(band.layer_rows[j].second - band.layer_rows[j].first + 1) /
-                              static_cast<double>(halo::height(g, run[j]));
-          energy += frac * p.cost.compute_energy_j(run[j], band.host);
-        }
-        if (sg.from >= 0) energy += p.cost.send_energy_j(band.in_bytes, sg.from, band.host);
-        if (to >= 0) energy += p.cost.send_energy_j(band.out_bytes, band.host, to);
-      }
-      // The previous single-host stage sends the input bands, in parallel (docs/OFPM.md); after a
-      // split stage the gather host sends them.
-      if (i > 0 && !segs[i - 1].ch.split) plan.stages.back().predicted_send_s = max_recv;
-      bottleneck = std::max(bottleneck, max_recv);
-      st.bands = std::move(r.bands);
-      st.gather_host = to;
-    }
-    bottleneck = std::max({bottleneck, st.predicted_compute_s, st.predicted_send_s});
-    plan.stages.push_back(std::move(st));
-  }
-  for (std::size_t h = 0; h < N; ++h)
-    if (used[h]) energy += p.hosts[h].idle_w * bottleneck;
-  plan.predicted_latency_s = best_t;
-  plan.predicted_bottleneck_s = bottleneck;
-  plan.predicted_energy_j = energy;
+  plan.predicted_latency_s = best_t;  // the DP's sum: equals `latency` up to rounding
   plan.notes["objective"] = "latency";
-  plan.notes["split_stages"] = std::to_string(split_stages);
   return plan;
+}
+
+void evaluate_plan(const Problem& p, const std::vector<double>& load, Plan& plan) {
+  const auto& g = p.graph;
+  const std::size_t L = g.size();
+  const int N = static_cast<int>(p.hosts.size());
+  if (plan.stages.empty()) throw std::invalid_argument("evaluate_plan: the plan has no stage");
+  const auto cut = valid_cuts(g);
+  LoadedRates rates(p, load);
+  const int source = util::host_index(p, p.source_host);
+  const int sink = util::host_index(p, p.sink_host);
+  auto check = [&](int h) {
+    if (h < 0 || h >= N) throw std::invalid_argument(fmt::format("evaluate_plan: host {} beyond the platform", h));
+  };
+  std::vector<Segment> segs;
+  std::size_t b = 0;
+  int holder = source;  // host holding the next stage's input (-1: every host)
+  for (std::size_t k = 0; k < plan.stages.size(); ++k) {
+    const Stage& st = plan.stages[k];
+    const std::size_t e = b + st.layers.size();
+    for (std::size_t j = 0; j < st.layers.size(); ++j)
+      if (st.layers[j] != b + j) throw std::invalid_argument("evaluate_plan: stages are not consecutive layer ranges");
+    if (e > L || !cut[b] || !cut[e]) throw std::invalid_argument("evaluate_plan: a stage boundary is not a chain cut");
+    Segment sg{b, e, holder, false, -1, {}, {}};
+    if (st.bands.size() > 1) {
+      sg.split = true;
+      for (const Band& band : st.bands) {
+        check(band.host);
+        sg.hosts.push_back(band.host);
+        sg.heights.push_back(band.last_row - band.first_row + 1);
+      }
+      sg.g = e == L ? sink : st.gather_host;
+      if (e < L) check(sg.g);
+    } else {
+      if (st.hosts.size() != 1) throw std::invalid_argument("evaluate_plan: a stage on several hosts has no bands");
+      check(st.hosts[0].host);
+      sg.g = st.hosts[0].host;
+    }
+    holder = sg.g;
+    segs.push_back(std::move(sg));
+    b = e;
+  }
+  if (b != L) throw std::invalid_argument("evaluate_plan: the stages do not cover the model");
+  double latency = 0;
+  Plan out = assemble(p, rates, segs, source, sink, latency);
+  for (std::size_t k = 0; k < plan.stages.size(); ++k) {
+    plan.stages[k].predicted_compute_s = out.stages[k].predicted_compute_s;
+    plan.stages[k].predicted_send_s = out.stages[k].predicted_send_s;
+    if (!plan.stages[k].bands.empty()) plan.stages[k].bands = std::move(out.stages[k].bands);
+  }
+  plan.predicted_latency_s = out.predicted_latency_s;
+  plan.predicted_bottleneck_s = out.predicted_bottleneck_s;
+  plan.predicted_energy_j = out.predicted_energy_j;
 }
 
 }  // namespace hpm

@@ -12,9 +12,23 @@
 
 namespace edgesplit::partition::hpm {
 
+/// Implemented by a cost model whose compute times already hold each host's *measured* rate (the
+/// runtime's estimates under `adapt`, runtime::EstimatedCost): compute_s = base_cost().compute_s /
+/// speed_factor(host). LoadedRates then ignores the ofpm `load` belief for every host whose rate
+/// was measured (the measurement wins: it already includes the load the host runs under), and keeps
+/// the belief for hosts not measured yet (speed factor 1, or 1e-9 for a failed host).
+class MeasuredRates {
+ public:
+  virtual ~MeasuredRates() = default;
+  virtual bool rate_measured(int host) const = 0;
+  virtual double speed_factor(int host) const = 0;
+  virtual const cost::CostModel& base_cost() const = 0;
+};
+
 /// Compute time of a layer on a host under CPU load u in [0, 1): the cost model's own load-aware
 /// prediction when it is a cost::RegressionCost (FCPM), else compute_s / (1 - u) (the host
-/// gets 1 - u of its processor). A host with u >= 1 cannot compute (+infinity).
+/// gets 1 - u of its processor). A host with u >= 1 cannot compute (+infinity). When the cost
+/// model is a MeasuredRates, hosts whose rate was measured get u = 0 (the measurement wins).
 class LoadedRates {
  public:
   LoadedRates(const Problem& p, std::vector<double> load_by_host);
@@ -84,6 +98,14 @@ struct Settings {
 /// single-host stage's host, or the host that re-splits for a next split stage; the sink at the end).
 /// Throws Infeasible when no plan fits memory; std::invalid_argument for a graph with several outputs.
 Plan plan_hpm(const Problem& p, const Settings& s);
+
+/// Predictions of an existing plan under the timing model above, keeping its cuts, hosts, band
+/// rows and gather hosts: per stage predicted_compute_s / predicted_send_s, bands re-timed
+/// (time_split), and the plan's predicted latency, bottleneck and energy exactly as plan_hpm
+/// computes them for its own plan (so a plan from plan_hpm evaluates to its own figures). Plans
+/// must be chains of consecutive layer ranges covering the model (any fpm/ofpm plan, and any
+/// vertical chain plan); throws std::invalid_argument otherwise.
+void evaluate_plan(const Problem& p, const std::vector<double>& load, Plan& plan);
 
 /// The `hosts` option (HostList) resolved, or every platform host when absent.
 std::vector<int> candidate_hosts(const Problem& p, const Options& o);

@@ -14,6 +14,10 @@
 #include "sim/cost/cost_model.hpp"
 #include "sim/model/graph.hpp"
 
+namespace edgesplit::config {
+struct Scenario;
+}
+
 namespace edgesplit::partition {
 
 enum class Objective { Throughput, Latency, Energy };
@@ -42,6 +46,8 @@ struct Problem {
   const Options& options;
   std::string source_host;      ///< optional: host that sends the input (empty: none)
   std::string sink_host;        ///< optional: host that receives the result
+  /// optional: the scenario being planned (keys a partitioner may default from, e.g. `weights:`)
+  const config::Scenario* scenario = nullptr;
 };
 
 struct HostShare {

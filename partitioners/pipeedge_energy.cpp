@@ -37,6 +37,53 @@ bool better(const Point& a, const Point& b) {
   return a.energy_j < b.energy_j || (a.energy_j == b.energy_j && a.bottleneck_s < b.bottleneck_s);
 }
 
+/// Interval search over the sorted candidate bottlenecks (exact; docs/CIM.md "pipeedge-energy's
+/// search"). Every plan's bottleneck is a candidate, so a plan whose bottleneck lies in
+/// [cands[lo], cands[hi]] is in the DP's feasible set at bound cands[hi] and its energy (idle
+/// power over its own bottleneck >= cands[lo]) is at least the DP value with bound cands[hi] and
+/// idle period cands[lo]. An interval whose bound cannot beat `best` is skipped whole; otherwise
+/// it is halved, down to single candidates, where the DP at t = cands[lo] gives the plan (as the
+/// plain scan over every candidate did).
+class IntervalSearch {
+ public:
+  IntervalSearch(const chain::ChainInstance& c, const std::vector<double>& cands) : c_(c), cands_(cands) {}
+
+  /// Visits the leaves of [lo, hi] in intervals that `keep(lower_bound, lo)` does not rule out,
+  /// left to right (right to left when right_first), calling `leaf(point)` for each feasible one.
+  template <class Keep, class Leaf>
+  void run(std::size_t lo, std::size_t hi, bool right_first, const Keep& keep, const Leaf& leaf) {
+    if (lo == hi) {
+      ++solves_;
+      // The leaf's plan is recosted over its own bottleneck: always offered.
+      auto pt = solve_at(c_, cands_[lo]);
+      if (!pt) return;
+      leaf(std::move(*pt));
+      return;
+    }
+    ++solves_;
+    const auto lb = chain::min_additive(c_, chain::Additive::Energy, cands_[hi], cands_[lo]);
+    if (!lb.feasible || !keep(lb.value, lo)) return;
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (right_first) {
+      run(mid + 1, hi, right_first, keep, leaf);
+      run(lo, mid, right_first, keep, leaf);
+    } else {
+      run(lo, mid, right_first, keep, leaf);
+      run(mid + 1, hi, right_first, keep, leaf);
+    }
+  }
+  std::size_t solves() const { return solves_; }
+
+ private:
+  const chain::ChainInstance& c_;
+  const std::vector<double>& cands_;
+  std::size_t solves_ = 0;
+};
+
+/// A lower bound that may still reach `best`: the DP sums in another order than energy_of, so
+/// bounds within a relative 1e-12 of it are explored rather than trusted.
+bool may_reach(double lower_bound, double best) { return lower_bound <= best + 1e-12 * std::abs(best); }
+
 class PipeEdgeEnergy : public Partitioner {
  public:
   Plan partition(const Problem& p) const override {
@@ -60,30 +107,34 @@ class PipeEdgeEnergy : public Partitioner {
     auto cands = chain::candidate_bottlenecks(c);
     cands.erase(cands.begin(), std::lower_bound(cands.begin(), cands.end(), t_opt));
 
+    // The least energy within the bound, searched right to left (relaxed bounds first: the
+    // incumbent gets low early). Equal energies: the smaller bottleneck (better()).
+    IntervalSearch search(c, cands);
     std::optional<Point> chosen;
-    for (double t : cands) {
-      if (t > bound) break;
-      if (auto pt = solve_at(c, t); pt && (!chosen || better(*pt, *chosen))) chosen = pt;
-    }
+    std::size_t last = 0;
+    while (last + 1 < cands.size() && cands[last + 1] <= bound) ++last;
+    if (!cands.empty() && cands.front() <= bound)
+      search.run(0, last, true,
+                 [&](double lb, std::size_t) { return !chosen || may_reach(lb, chosen->energy_j); },
+                 [&](Point pt) {
+                   if (!chosen || better(pt, *chosen)) chosen = std::move(pt);
+                 });
     if (!chosen) throw std::logic_error("pipeedge-energy: no plan within the throughput optimum");
 
     std::vector<Point> front;
     std::size_t solves = 0;
     if (pareto) {
-      // Lower bound of any plan's energy at period >= t: least dynamic energy + least idle power x t.
-      const auto dyn = chain::min_additive(c, chain::Additive::Energy, chain::kInf, 0);
-      double idle_min = chain::kInf;
-      for (double w : c.idle_w) idle_min = std::min(idle_min, w);
-      double best_e = chain::kInf;
+      // Left to right: a point is on the front when its energy is below every point found at
+      // smaller bottlenecks, so an interval whose bound cannot go below that is skipped.
+      IntervalSearch fs(c, cands);
+      double best_left = chain::kInf;
       std::vector<Point> all;
-      for (double t : cands) {
-        if (dyn.value + idle_min * t >= best_e) break;  // nothing later can have less energy
-        ++solves;
-        if (auto pt = solve_at(c, t)) {
-          best_e = std::min(best_e, pt->energy_j);
-          all.push_back(std::move(*pt));
-        }
-      }
+      fs.run(0, cands.size() - 1, false, [&](double lb, std::size_t) { return best_left == chain::kInf || may_reach(lb, best_left); },
+             [&](Point pt) {
+               best_left = std::min(best_left, pt.energy_j);
+               all.push_back(std::move(pt));
+             });
+      solves = fs.solves();
       all.push_back(*chosen);
       std::sort(all.begin(), all.end(), [](const Point& a, const Point& b) {
         return a.bottleneck_s < b.bottleneck_s || (a.bottleneck_s == b.bottleneck_s && a.energy_j < b.energy_j);
@@ -107,6 +158,7 @@ class PipeEdgeEnergy : public Partitioner {
     plan.notes["throughput_optimum_s"] = fmt::format("{}", t_opt);
     plan.notes["bottleneck_bound_s"] = fmt::format("{}", bound);
     plan.notes["dp_energy_j"] = fmt::format("{}", chosen->energy_j);
+    plan.notes["dp_solves"] = fmt::format("{}", search.solves());
     if (pareto) plan.notes["pareto_solves"] = fmt::format("{}", solves);
     return plan;
   }

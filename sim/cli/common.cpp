@@ -78,7 +78,7 @@ std::unique_ptr<Planned> load_and_plan(const ScenarioArgs& args, int& code) {
     planned->options = config::Options(s.partitioner.options);
     planned->problem = std::unique_ptr<partition::Problem>(new partition::Problem{
         s.model, partition::host_views(s.platform), *planned->cost, s.batch, s.workload.buffers,
-        objective_of(planned->options), planned->options, s.workload.source, s.workload.sink});
+        objective_of(planned->options), planned->options, s.workload.source, s.workload.sink, &s});
     auto partitioner = info->make(planned->options);
     planned->plan = partitioner->partition(*planned->problem);
     planned->plan.partitioner = s.partitioner.name;
@@ -107,7 +107,7 @@ runtime::Replanner make_replanner(const Planned& planned) {
       if (!est.host_up[h]) hosts[h].memory_bytes = 1;
     const partition::Problem problem{s.model, hosts, cost, s.batch, s.workload.buffers,
                                      objective_of(planned.options), planned.options, s.workload.source,
-                                     s.workload.sink};
+                                     s.workload.sink, &s};
     runtime::ReplanResult r;
     partition::Plan running = current;
     partition::evaluate(problem, running);  // the running plan under the same estimates

@@ -23,6 +23,13 @@ struct Profile {
   SourceLoc loc;
 };
 
+/// kind: cim `reprogram` (docs/CIM.md): a stage whose weights exceed the arrays' capacity is
+/// feasible, and the bytes that do not fit are written into the arrays for every request.
+struct Reprogram {
+  double write_bandwidth_Bps = 0;  ///< bytes written into the arrays per second
+  double energy_per_byte_j = 0;    ///< energy per byte written
+};
+
 struct DeviceType {
   std::string name;
   std::string kind = "cpu";            ///< cpu | gpu | cim (informational except cim)
@@ -40,6 +47,7 @@ struct DeviceType {
   double weight_capacity_bytes = 0;
   int precision_bits = 0;              ///< cim: weight precision; 0 = the model's dtype (docs/CIM.md)
   bool memory_from_capacity = false;   ///< cim: memory_bytes was set from weight_capacity
+  std::optional<Reprogram> reprogram;  ///< cim: arrays may be rewritten per request (absent: never)
   /// Local storage read rate for weight loading (scenario `weights:`); overrides
   /// weights.storage_bandwidth for hosts of this type.
   std::optional<double> storage_bandwidth_Bps;

@@ -77,7 +77,7 @@ DeviceType read_device_type(const Ctx& ctx, const std::string& name, const YAML:
   t.loc = loc_of(ctx, n, key);
   MapView m(ctx, n, key,
             {"kind", "speed", "cores", "memory", "power", "bandwidth", "latency", "efficiency", "profiles",
-             "macs_per_s", "energy_per_mac", "weight_capacity", "storage_bandwidth", "precision"});
+             "macs_per_s", "energy_per_mac", "weight_capacity", "storage_bandwidth", "precision", "reprogram"});
   if (!m.ok()) return t;
   if (auto v = m.get("kind"))
     if (auto k = read_choice(ctx, *v, child_key(key, "kind"), {"cpu", "gpu", "cim"})) t.kind = *k;
@@ -102,7 +102,7 @@ DeviceType read_device_type(const Ctx& ctx, const std::string& name, const YAML:
   if (auto v = m.get("profiles")) read_profiles(ctx, *v, child_key(key, "profiles"), t);
   if (auto v = m.get("storage_bandwidth"))
     t.storage_bandwidth_Bps = read_quantity(ctx, *v, child_key(key, "storage_bandwidth"), Kind::Bandwidth, Bound::Positive);
-  const char* cim_keys[] = {"macs_per_s", "energy_per_mac", "weight_capacity", "precision"};
+  const char* cim_keys[] = {"macs_per_s", "energy_per_mac", "weight_capacity", "precision", "reprogram"};
   if (!cim) {
     for (const char* k : cim_keys)
       if (auto v = m.get(k)) error(ctx, *v, child_key(key, k), "expected only with kind: cim, found kind: " + t.kind);
@@ -126,6 +126,20 @@ DeviceType read_device_type(const Ctx& ctx, const std::string& name, const YAML:
   }
   if (auto v = m.get("precision"))
     if (auto q = read_int(ctx, *v, child_key(key, "precision"), 1)) t.precision_bits = static_cast<int>(*q);
+  // reprogram: {write_bandwidth, energy_per_byte}: rewriting the arrays per request when a stage's
+  // weights exceed the capacity (docs/CIM.md "Reprogramming").
+  if (auto v = m.get("reprogram")) {
+    const std::string rkey = child_key(key, "reprogram");
+    MapView r(ctx, *v, rkey, {"write_bandwidth", "energy_per_byte"});
+    if (r.ok()) {
+      std::optional<double> bw, epb;
+      if (auto w = r.require("write_bandwidth"))
+        bw = read_quantity(ctx, *w, child_key(rkey, "write_bandwidth"), Kind::Bandwidth, Bound::Positive);
+      if (auto e = r.require("energy_per_byte"))
+        epb = read_quantity(ctx, *e, child_key(rkey, "energy_per_byte"), Kind::Energy, Bound::NonNegative);
+      if (bw && epb) t.reprogram = Reprogram{*bw, *epb};
+    }
+  }
   // A CIM device's busy power is derived (docs/CIM.md): idle + energy_per_mac x macs_per_s, so
   // SimGrid's host energy gives leakage x time + MACs x energy_per_mac exactly.
   if (auto pw = m.get("power"); pw && pw->IsMap() && (*pw)["busy"])
@@ -155,7 +169,9 @@ void resolve_attachments(const Ctx& ctx, Platform& p, const std::vector<Attached
         h.attached_to.clear();
         break;
       }
-      if (p.type_of(p.hosts[static_cast<std::size_t>(oi)]).kind == "cim") {
+      // An owner whose type is unknown has its own error already (type: ...); nothing to check here.
+      const auto owner_type = p.device_types.find(p.hosts[static_cast<std::size_t>(oi)].type);
+      if (owner_type != p.device_types.end() && owner_type->second.kind == "cim") {
         error(ctx, a.node, a.key, "expected a host that is not a CIM device, found " + found(a.node));
         h.attached_to.clear();
         break;

@@ -458,6 +458,19 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
     error(ctx, root, "", "expected a scenario (a map with model, platform and partitioner), found an empty file");
     return std::nullopt;
   }
+  // A platform or model file given where a scenario is expected: one line saying so, not a
+  // missing key plus an unknown key per section.
+  if (root.IsMap() && !root["model"] && !root["partitioner"]) {
+    const char* kind = (root["hosts"] || root["device_types"] || root["links"]) ? "a platform file (hosts, links)"
+                       : root["layers"]                                         ? "a model file (layers)"
+                                                                                : nullptr;
+    if (kind) {
+      error(ctx, root, "",
+            std::string("expected a scenario (a map with model, platform and partitioner), found ") + kind +
+                "; name it from a scenario instead");
+      return std::nullopt;
+    }
+  }
   Scenario s;
   s.path = path;
   s.name = stem_of(path);
@@ -557,7 +570,7 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
           continue;
         }
         const std::string pkey = key + ".partition_prune";
-        MapView m(ctx, *pp, pkey, {"layers", "parts", "keep"});
+        MapView m(ctx, *pp, pkey, {"layers", "parts", "keep", "branches"});
         if (!m.ok()) continue;
         std::vector<std::string> layers;
         if (auto ls = m.require("layers")) {
@@ -577,9 +590,15 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
           if (k && *k > 1) error(ctx, *n, pkey + ".keep", "expected a fraction in [0, 1], found " + found(*n));
           keep = k.value_or(0);
         }
-        if (parts && !layers.empty() && s.model.size() > 0) {
+        bool branches = false;  // K parallel branches (docs/CIM.md "Partition Pruning on CIM")
+        if (auto n = m.get("branches")) {
+          if (auto b = read_bool(ctx, *n, pkey + ".branches")) branches = *b;
+          if (branches && keep != 0) error(ctx, *n, pkey + ".branches", "expected keep: 0 with branches: true, found keep: " + fmt::format("{}", keep));
+        }
+        if (parts && !layers.empty() && s.model.size() > 0 && !(branches && keep != 0)) {
           try {
-            s.model = model::partition_prune(s.model, layers, static_cast<int>(*parts), keep);
+            s.model = branches ? model::partition_prune_branches(s.model, layers, static_cast<int>(*parts))
+                               : model::partition_prune(s.model, layers, static_cast<int>(*parts), keep);
           } catch (const std::invalid_argument& e) {
             error(ctx, *pp, pkey, e.what());
           }

@@ -55,6 +55,35 @@ double CostModel::send_energy_j(double bytes, int a, int b) const {
   return energy_j;
 }
 
+bool CostModel::reprograms(int host) const {
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  return type.kind == "cim" && type.reprogram.has_value();
+}
+
+double CostModel::reprogram_bytes(double overflow_bytes, int host) const {
+  if (overflow_bytes <= 0) return 0.0;
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  if (type.kind != "cim" || !type.reprogram) return 0.0;
+  // The memory rule counts dtype_bytes per weight; the arrays hold `precision`-bit weights.
+  if (type.precision_bits > 0)
+    return overflow_bytes * static_cast<double>(type.precision_bits) / (8.0 * static_cast<double>(graph_.dtype_bytes()));
+  return overflow_bytes;
+}
+
+double CostModel::reprogram_s(double overflow_bytes, int host) const {
+  const double bytes = reprogram_bytes(overflow_bytes, host);
+  if (bytes <= 0) return 0.0;
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  return bytes / type.reprogram->write_bandwidth_Bps;
+}
+
+double CostModel::reprogram_energy_j(double overflow_bytes, int host) const {
+  const double bytes = reprogram_bytes(overflow_bytes, host);
+  if (bytes <= 0) return 0.0;
+  const auto& type = platform_.type_of(platform_.hosts.at(static_cast<std::size_t>(host)));
+  return bytes * type.reprogram->energy_per_byte_j;
+}
+
 double AnalyticCost::compute_s(model::LayerId l, int host) const {
   host = executing_host(platform_, graph_, l, host);  // non-conv/fc layers of a CIM stage
   const auto& layer = graph_.layer(l);

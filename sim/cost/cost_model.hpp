@@ -32,6 +32,19 @@ class CostModel {
   /// Energy above idle of the links crossed: sum over links of (busy - idle) x bytes / bandwidth.
   double send_energy_j(double bytes, int a, int b) const;
 
+  /// kind: cim with `reprogram` (docs/CIM.md "Reprogramming"): true when host `host` may rewrite
+  /// its arrays, so a stage whose memory need exceeds the host's memory is still feasible.
+  bool reprograms(int host) const;
+  /// Bytes written into the arrays of `host` per request when its stage needs `overflow_bytes`
+  /// more than the host's memory (model bytes, as the memory rule counts them): the overflow
+  /// scaled to the arrays' weight width, overflow x precision / (8 x dtype_bytes) with
+  /// `precision`, else the overflow itself. 0 when the host does not reprogram or overflow <= 0.
+  double reprogram_bytes(double overflow_bytes, int host) const;
+  /// Time of those writes, serial with the stage's compute: bytes / write_bandwidth.
+  double reprogram_s(double overflow_bytes, int host) const;
+  /// Energy of those writes: bytes x energy_per_byte (on top of the device's leakage).
+  double reprogram_energy_j(double overflow_bytes, int host) const;
+
   const model::Graph& graph() const { return graph_; }
   const config::Platform& platform() const { return platform_; }
   int batch() const { return batch_; }

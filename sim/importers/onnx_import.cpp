@@ -216,6 +216,8 @@ class Importer {
     load();
     check_opset();
     const std::string input = fix_input();
+    check_references();
+    pin_conv_kernels();
     infer_shapes();
     collect_tensor_info();
     model::Graph graph(std::filesystem::path(path_).stem().string(), input_per_sample_, dtype_bytes_);
@@ -229,6 +231,8 @@ class Importer {
 
  private:
   void load() {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path_, ec)) fail(path_, "", "cannot open the ONNX file: it is a directory");
     std::ifstream in(path_, std::ios::binary);
     if (!in) fail(path_, "", "cannot open the ONNX file");
     std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -296,6 +300,7 @@ class Importer {
       for (int64_t d : given) {
         if (d <= 0) fail(path_, "--input-shape", "expected positive dimensions, found " + join_dims(given));
       }
+      count(given, "--input-shape");
       if (tt->has_shape() && static_cast<std::size_t>(tt->shape().dim_size()) != given.size() + 1) {
         fail(path_, key, "--input-shape gives " + std::to_string(given.size()) + " dimensions (" + join_dims(given) +
                              "), but the input " + written + " has " + std::to_string(tt->shape().dim_size() - 1) +
@@ -317,6 +322,7 @@ class Importer {
       }
       if (dynamic) fail(path_, key, "the input has dynamic dimensions " + written + "; give --input-shape C,H,W");
       for (int i = 1; i < tt->shape().dim_size(); ++i) per_sample.push_back(tt->shape().dim(i).dim_value());
+      count(per_sample, key);  // no negative dimension, and a size that fits
     }
     if (tt->has_shape() && tt->shape().dim_size() > 0 && tt->shape().dim(0).has_dim_value() &&
         tt->shape().dim(0).dim_value() != 1) {
@@ -331,15 +337,140 @@ class Importer {
     return in->name();
   }
 
+  // "node[i] NAME (OP)": how messages name a node.
+  std::string node_key(int index) const {
+    const auto& n = model_.graph().node(index);
+    const std::string shown_name = n.name().empty() ? (n.output_size() ? n.output(0) : std::string()) : n.name();
+    return "node[" + std::to_string(index) + "] " + shown_name + " (" + n.op_type() + ")";
+  }
+
+  // An operator of the default domain that becomes a layer or is folded; anything else is refused.
+  void require_known_op(int index) {
+    const auto& n = model_.graph().node(index);
+    const bool default_domain = n.domain().empty() || n.domain() == "ai.onnx";
+    const bool known = default_domain && (op_table().count(n.op_type()) || plumbing_ops().count(n.op_type()));
+    if (!known) {
+      fail(path_, node_key(index),
+           "unsupported ONNX operator \"" + (default_domain ? n.op_type() : n.domain() + ":" + n.op_type()) +
+               "\"; docs/ONNX.md lists the supported ones");
+    }
+  }
+
+  // Every tensor a node reads is a graph input, an initializer or an earlier node's output, and
+  // every operator is supported. Checked before shape inference: ONNX 1.12's data propagation
+  // dereferences the missing type of a tensor nothing typed (a SEGV in Shape's, found by fuzz_onnx).
+  void check_references() {
+    std::unordered_set<std::string> known;
+    for (const auto& v : model_.graph().input()) known.insert(v.name());
+    for (const auto& t : model_.graph().initializer()) known.insert(t.name());
+    for (int i = 0; i < model_.graph().node_size(); ++i) {
+      const auto& n = model_.graph().node(i);
+      for (const auto& t : n.input()) {
+        if (!t.empty() && !known.count(t)) {
+          fail(path_, node_key(i),
+               "reads tensor \"" + t + "\", which no earlier node produces (nodes must be topologically sorted)");
+        }
+      }
+      require_known_op(i);
+      for (const auto& t : n.output()) known.insert(t);
+    }
+  }
+
+  // ONNX 1.12's inference of a Conv or ConvTranspose without kernel_shape takes the window from
+  // the weight's shape and indexes the input's dimensions with it, out of bounds when their ranks
+  // differ (a SEGV found by fuzz_onnx). The attribute, set from the weight's shape (its meaning in
+  // the ONNX specification), makes inference check the ranks; a weight whose shape is unknown
+  // before inference (computed by other nodes) is refused then.
+  void pin_conv_kernels() {
+    std::unordered_map<std::string, std::vector<int64_t>> constant_shapes;
+    for (const auto& t : model_.graph().initializer())
+      constant_shapes[t.name()] = std::vector<int64_t>(t.dims().begin(), t.dims().end());
+    for (int i = 0; i < model_.graph().node_size(); ++i) {
+      auto* n = model_.mutable_graph()->mutable_node(i);
+      if (!n->domain().empty() && n->domain() != "ai.onnx") continue;
+      const auto* value = attribute(*n, "value");
+      if (n->op_type() == "Constant" && n->output_size() > 0 && value != nullptr && value->has_t())
+        constant_shapes[n->output(0)] = std::vector<int64_t>(value->t().dims().begin(), value->t().dims().end());
+      check_window_attributes(*n, i);
+      if (n->op_type() != "Conv" && n->op_type() != "ConvTranspose") continue;
+      if (n->input_size() < 2 || n->input(1).empty() || attribute(*n, "kernel_shape") != nullptr) continue;
+      const auto w = constant_shapes.find(n->input(1));
+      if (w == constant_shapes.end()) {
+        fail(path_, node_key(i), "expected the weight \"" + n->input(1) +
+                                     "\" to be an initializer or a Constant when kernel_shape is not given");
+      }
+      if (w->second.size() != 4) {
+        fail(path_, node_key(i),
+             "only 2-D convolutions are supported (weight of rank " + std::to_string(w->second.size()) + ")");
+      }
+      auto* k = n->add_attribute();
+      k->set_name("kernel_shape");
+      k->set_type(onnx::AttributeProto::INTS);
+      k->add_ints(w->second[2]);
+      k->add_ints(w->second[3]);
+    }
+  }
+
+  // ONNX 1.12's inference divides by strides without checking them (a SIGFPE on `strides: [2, 0]`,
+  // found by fuzz_onnx): window attributes of convolutions and pooling must be positive.
+  void check_window_attributes(const onnx::NodeProto& n, int index) {
+    static const std::unordered_set<std::string> kWindowed = {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool"};
+    if (!kWindowed.count(n.op_type())) return;
+    for (const char* name : {"strides", "dilations", "kernel_shape"}) {
+      for (int64_t v : ints_attr(n, name, {})) {
+        if (v < 1) fail(path_, node_key(index), std::string("expected positive ") + name + ", found " + std::to_string(v));
+      }
+    }
+    if (int_attr(n, "group", 1) < 1) {
+      fail(path_, node_key(index), "expected a positive group, found " + std::to_string(int_attr(n, "group", 1)));
+    }
+  }
+
   void infer_shapes() {
     // Stale value_info from the exporter may carry the symbolic dimensions just fixed.
     model_.mutable_graph()->clear_value_info();
+    // Two passes. ONNX 1.12's data propagation (Shape, Gather... on shapes, which Reshape needs)
+    // dereferences the type of an input that inference left untyped (a node whose inference
+    // failed upstream; a SEGV found by fuzz_onnx). The first pass, without it, types the tensors;
+    // a node input still untyped is refused; the second pass keeps those types and adds shapes.
+    for (const bool data_propagation : {false, true}) {
+      try {
+        onnx::shape_inference::InferShapes(model_, onnx::OpSchemaRegistry::Instance(),
+                                           onnx::ShapeInferenceOptions(false, 0, data_propagation));
+      } catch (const std::exception& e) {
+        fail(path_, "", std::string("ONNX shape inference failed: ") + e.what());
+      }
+      if (!data_propagation) require_typed_inputs();
+    }
+  }
+
+  void require_typed_inputs() {
+    std::unordered_set<std::string> typed;
+    for (const auto& t : model_.graph().initializer()) typed.insert(t.name());
+    for (const auto* list : {&model_.graph().input(), &model_.graph().value_info(), &model_.graph().output()}) {
+      for (const auto& v : *list)
+        if (v.has_type()) typed.insert(v.name());
+    }
+    for (int i = 0; i < model_.graph().node_size(); ++i) {
+      for (const auto& t : model_.graph().node(i).input()) {
+        if (!t.empty() && !typed.count(t)) {
+          fail(path_, node_key(i), "no type for tensor \"" + t + "\" after ONNX shape inference" + untyped_reason());
+        }
+      }
+    }
+  }
+
+  // inference_reason() without data propagation (which would crash on the untyped tensor).
+  std::string untyped_reason() {
     try {
       onnx::shape_inference::InferShapes(model_, onnx::OpSchemaRegistry::Instance(),
-                                         onnx::ShapeInferenceOptions(false, 0, true));
+                                         onnx::ShapeInferenceOptions(false, 1, false));
     } catch (const std::exception& e) {
-      fail(path_, "", std::string("ONNX shape inference failed: ") + e.what());
+      std::string what = e.what();
+      while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+      return " (ONNX shape inference: " + what + ")";
     }
+    return "";
   }
 
   // Why shape inference left a tensor without a shape: rerun it in strict mode for the message.
@@ -392,8 +523,7 @@ class Importer {
     const auto& n = model_.graph().node(index);
     const std::string& op = n.op_type();
     const bool default_domain = n.domain().empty() || n.domain() == "ai.onnx";
-    const std::string shown_name = n.name().empty() ? (n.output_size() ? n.output(0) : std::string()) : n.name();
-    const std::string key = "node[" + std::to_string(index) + "] " + shown_name + " (" + op + ")";
+    const std::string key = node_key(index);
     if (n.output_size() == 0 || n.output(0).empty()) fail(path_, key, "expected at least one output, found none");
     const std::string name = autodice_name(n.output(0));
 
@@ -416,11 +546,7 @@ class Importer {
 
     const auto& table = op_table();
     const auto spec_it = default_domain ? table.find(op) : table.end();
-    const bool known = spec_it != table.end() || (default_domain && plumbing_ops().count(op));
-    if (!known) {
-      fail(path_, key, "unsupported ONNX operator \"" + (default_domain ? op : n.domain() + ":" + op) +
-                           "\"; docs/ONNX.md lists the supported ones");
-    }
+    require_known_op(index);
     // Shape and Size depend on shapes only, which are fixed once the input shape is.
     if (dynamic.empty() || (default_domain && (op == "Shape" || op == "Size"))) {
       for (const auto& t : n.output()) sources_[t] = Source{Kind::Static};
@@ -454,9 +580,12 @@ class Importer {
                            "]; expected the batch dimension (1) first");
     }
     layer.output_shape.assign(out_full.begin() + 1, out_full.end());
-    const int64_t out_elements = model::elements(out_full);
+    const int64_t out_elements = count(out_full, key);
     layer.params = count_params(n, spec, key);
     layer.macs = macs_and_geometry(n, spec.rule, out_full, out_elements, key, layer);
+    // Running totals, so that Graph::total_macs() and total_params() cannot overflow either.
+    total_macs_ = checked_add(total_macs_, layer.macs, key);
+    total_params_ = checked_add(total_params_, layer.params, key);
 
     try {
       const model::LayerId id = out.graph.add_layer(std::move(layer));
@@ -473,6 +602,30 @@ class Importer {
     }
   }
 
+  // Sizes come from the file: a crafted one can make their products leave int64 (found by fuzz_onnx).
+  int64_t checked_mul(int64_t a, int64_t b, const std::string& key) {
+    int64_t r = 0;
+    if (a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r)) {
+      fail(path_, key, "tensor sizes or MAC counts beyond 64-bit integers (or negative): " + std::to_string(a) +
+                           " x " + std::to_string(b));
+    }
+    return r;
+  }
+  int64_t checked_add(int64_t a, int64_t b, const std::string& key) {
+    int64_t r = 0;
+    if (a < 0 || b < 0 || __builtin_add_overflow(a, b, &r)) {
+      fail(path_, key, "parameter or MAC totals beyond 64-bit integers (or negative): " + std::to_string(a) + " + " +
+                           std::to_string(b));
+    }
+    return r;
+  }
+  /// model::elements with the checks above.
+  int64_t count(const std::vector<int64_t>& shape, const std::string& key) {
+    int64_t n = 1;
+    for (int64_t d : shape) n = checked_mul(n, d, key);
+    return n;
+  }
+
   int64_t count_params(const onnx::NodeProto& n, const OpSpec& spec, const std::string& key) {
     int64_t params = 0;
     const auto counts = [&](int slot) {
@@ -484,7 +637,7 @@ class Importer {
     };
     const auto add = [&](int slot) {
       const auto& t = n.input(slot);
-      params += model::elements(require_shape(t, key));
+      params = checked_add(params, count(require_shape(t, key), key), key);
     };
     if (spec.rule == Rule::Elementwise) {
       // A bias or scale stored as an initializer (MatMul + Add exports); constants computed by
@@ -560,7 +713,7 @@ class Importer {
         g.pad = pads(n, in, out_full, g.kernel, g.stride, key);
         g.groups = int_attr(n, "group", 1);
         layer.geometry = g;
-        return out_elements * w[1] * w[2] * w[3];
+        return checked_mul(checked_mul(checked_mul(out_elements, w[1], key), w[2], key), w[3], key);
       }
       case Rule::ConvTranspose: {
         // Each input element is multiplied by (Cout/groups) x kH x kW weights. No Geometry: its
@@ -570,14 +723,14 @@ class Importer {
           fail(path_, key, "only 2-D convolutions are supported (weight of rank " + std::to_string(w.size()) + ")");
         }
         check_no_dilation(n, key);
-        return model::elements(require_shape(n.input(0), key)) * w[1] * w[2] * w[3];
+        return checked_mul(checked_mul(checked_mul(count(require_shape(n.input(0), key), key), w[1], key), w[2], key), w[3], key);
       }
       case Rule::Gemm: {
         // Y[M,N] = A[M,K] B[K,N]: M x K x N with M the rows of one sample.
         const auto& a = require_shape(n.input(0), key);
         if (a.size() != 2) fail(path_, key, "expected a 2-D Gemm input, found rank " + std::to_string(a.size()));
         const int64_t k = int_attr(n, "transA", 0) ? a[0] : a[1];
-        return out_elements * k;
+        return checked_mul(out_elements, k, key);
       }
       case Rule::MatMul: {
         const auto& a = require_shape(n.input(0), key);
@@ -585,7 +738,7 @@ class Importer {
         if (a.empty()) fail(path_, key, "expected a MatMul input of rank >= 1, found a scalar");
         const bool weight = sources_.at(n.input(1)).kind == Kind::Static && b.size() == 2;
         if (!weight) layer.type = "matmul";  // two activations (attention), not a linear layer
-        return out_elements * a.back();
+        return checked_mul(out_elements, a.back(), key);
       }
       case Rule::Pool: {
         const auto kernel = ints_attr(n, "kernel_shape", {});
@@ -629,6 +782,7 @@ class Importer {
   std::unordered_map<std::string, TensorInfo> tensors_;
   std::unordered_set<std::string> initializers_;
   std::unordered_map<std::string, Source> sources_;
+  int64_t total_macs_ = 0, total_params_ = 0;
 };
 
 }  // namespace

@@ -4,7 +4,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <set>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace edgesplit::model {
@@ -82,6 +84,129 @@ Graph partition_prune(const Graph& graph, const std::vector<std::string>& layers
   if (graph.input_bytes(1) != natural_input) out.set_input_bytes_override(graph.input_bytes(1));
   for (LayerId id = 0; id < graph.size(); ++id) {
     out.add_layer(chosen.count(id) ? prune_layer(graph, graph.layer(id), parts, keep) : graph.layer(id));
+  }
+  return out;
+}
+
+namespace {
+
+bool is_activation(const std::string& type) {
+  static const std::set<std::string> kTypes = {"relu",    "relu6",     "gelu",    "sigmoid", "tanh",
+                                               "silu",    "hardswish", "dropout", "identity"};
+  return kTypes.count(type) != 0;
+}
+
+/// The shape with its last dimension divided by `parts`.
+std::vector<int64_t> sliced(std::vector<int64_t> shape, int64_t parts) {
+  shape.back() /= parts;
+  return shape;
+}
+
+}  // namespace
+
+Graph partition_prune_branches(const Graph& graph, const std::vector<std::string>& layers, int parts) {
+  // Every check of the counts (fc type, one input, K divides in and out, ...) as partition_prune.
+  const Graph pruned = partition_prune(graph, layers, parts, 0.0);
+  const int64_t k = parts;
+  std::unordered_set<LayerId> chosen;
+  for (const std::string& name : layers) chosen.insert(*graph.find(name));
+
+  // Runs: a listed fc, then while its only consumer is a listed fc or an activation reading it alone.
+  std::vector<std::vector<LayerId>> runs;
+  std::vector<int> run_of(graph.size(), -1);
+  for (LayerId id = 0; id < graph.size(); ++id) {
+    if (!chosen.count(id) || run_of[id] >= 0) continue;
+    std::vector<LayerId> run{id};
+    for (;;) {
+      const auto& cons = graph.consumers(run.back());
+      if (cons.size() != 1) break;
+      const Layer& next = graph.layer(cons.front());
+      if (next.inputs.size() != 1 || (!chosen.count(cons.front()) && !is_activation(next.type))) break;
+      run.push_back(cons.front());
+    }
+    // Trailing activations after the last listed fc stay in the run (they are elementwise).
+    for (LayerId l : run) run_of[l] = static_cast<int>(runs.size());
+    runs.push_back(std::move(run));
+  }
+
+  Graph out(graph.name(), graph.input_shape(), graph.dtype_bytes());
+  const double natural_input =
+      static_cast<double>(elements(graph.input_shape())) * static_cast<double>(graph.dtype_bytes());
+  if (graph.input_bytes(1) != natural_input) out.set_input_bytes_override(graph.input_bytes(1));
+  std::unordered_map<LayerId, LayerId> to_new;  // old id -> new id (a run's last layer -> its concat)
+  auto map_in = [&](LayerId in) { return in == kInput ? kInput : to_new.at(in); };
+  for (LayerId id = 0; id < graph.size(); ++id) {
+    if (run_of[id] < 0) {
+      Layer l = graph.layer(id);
+      for (LayerId& in : l.inputs) in = map_in(in);
+      to_new[id] = out.add_layer(std::move(l));
+      continue;
+    }
+    const auto& run = runs[static_cast<std::size_t>(run_of[id])];
+    if (run.front() != id) continue;  // emitted with its run
+    const Layer& first = graph.layer(id);
+    const LayerId src = first.inputs.front();
+    const std::vector<int64_t>& in_shape = src == kInput ? graph.input_shape() : graph.layer(src).output_shape;
+    std::vector<LayerId> slice_ids;
+    for (int64_t p = 0; p < k; ++p) {
+      Layer sl;
+      sl.name = first.name + "/slice" + std::to_string(p);
+      sl.type = "slice";
+      sl.inputs = {map_in(src)};
+      sl.output_shape = sliced(in_shape, k);
+      slice_ids.push_back(out.add_layer(std::move(sl)));
+    }
+    std::vector<LayerId> ends;
+    for (int64_t p = 0; p < k; ++p) {
+      LayerId prev = slice_ids[static_cast<std::size_t>(p)];
+      for (LayerId l : run) {
+        const Layer& orig = graph.layer(l);
+        const std::string who = "partition_prune: layer \"" + orig.name + "\"";
+        Layer part = orig;
+        part.name = orig.name + "/part" + std::to_string(p);
+        part.inputs = {prev};
+        if (orig.output_shape.empty() || orig.output_shape.back() % k != 0)
+          throw std::invalid_argument(who + ": " + std::to_string(parts) + " parts must divide its " +
+                                      std::to_string(orig.output_shape.empty() ? 0 : orig.output_shape.back()) +
+                                      " output features");
+        part.output_shape = sliced(orig.output_shape, k);
+        if (orig.output_bytes_override) *part.output_bytes_override /= static_cast<double>(k);
+        if (chosen.count(l)) {
+          // The pruned layer's totals (diagonal blocks + biases), split evenly over the K parts.
+          const Layer& pl = pruned.layer(l);
+          if (pl.params % k != 0 || pl.macs % k != 0)
+            throw std::invalid_argument(who + ": " + std::to_string(parts) + " parts must divide its " +
+                                        std::to_string(pl.params) + " pruned params and " + std::to_string(pl.macs) +
+                                        " MACs");
+          part.params = pl.params / k;
+          part.macs = pl.macs / k;
+          if (pl.flops) part.flops = *pl.flops / static_cast<double>(k);
+          if (pl.weight_bytes_override) part.weight_bytes_override = *pl.weight_bytes_override / static_cast<double>(k);
+          part.pruned = pl.pruned;
+        } else {
+          if (orig.params % k != 0 || orig.macs % k != 0)
+            throw std::invalid_argument(who + ": " + std::to_string(parts) + " parts must divide its " +
+                                        std::to_string(orig.params) + " params and " + std::to_string(orig.macs) +
+                                        " MACs");
+          part.params = orig.params / k;
+          part.macs = orig.macs / k;
+          if (orig.flops) part.flops = *orig.flops / static_cast<double>(k);
+          if (orig.weight_bytes_override) part.weight_bytes_override = *orig.weight_bytes_override / static_cast<double>(k);
+        }
+        prev = out.add_layer(std::move(part));
+      }
+      ends.push_back(prev);
+    }
+    const Layer& last = graph.layer(run.back());
+    if (!graph.consumers(run.back()).empty()) {
+      Layer cat;
+      cat.name = last.name + "/concat";
+      cat.type = "concat";
+      cat.inputs = ends;
+      cat.output_shape = last.output_shape;
+      if (last.output_bytes_override) cat.output_bytes_override = last.output_bytes_override;
+      to_new[run.back()] = out.add_layer(std::move(cat));
+    }
   }
   return out;
 }

@@ -28,4 +28,19 @@ namespace edgesplit::model {
 /// not divide the input or output features, or keep is outside [0, 1].
 Graph partition_prune(const Graph& graph, const std::vector<std::string>& layers, int parts, double keep);
 
+/// Partition Pruning with keep == 0 as K parallel branches (scenario key `branches: true`,
+/// docs/CIM.md "Partition Pruning on CIM"), so that partitioners and the runtime can place the K
+/// parts on K devices. Each run of listed fc layers, joined by activation layers (relu, relu6,
+/// gelu, sigmoid, tanh, silu, hardswish, dropout, identity: one input, one consumer, same shape),
+/// becomes, for part p = 0..K-1:
+///   "<first>/slice<p>"  type slice: slice p of the run's input (last dimension / K), no compute;
+///   "<layer>/part<p>"   each layer of the run on slice p: an fc keeps its diagonal block of
+///                       (in/K) x (out/K) weights and out/K biases; an activation its 1/K share.
+/// All slices come first, then part 0's layers, part 1's, ... When the run's last layer has
+/// consumers, a layer "<last>/concat" (type concat, no compute) joins the K parts for them;
+/// otherwise the K parts are K model outputs. Summed over the parts, params and MACs equal
+/// partition_prune(graph, layers, K, 0)'s. Throws std::invalid_argument (as partition_prune, and
+/// when K does not divide an activation's size or an fc's biases).
+Graph partition_prune_branches(const Graph& graph, const std::vector<std::string>& layers, int parts);
+
 }  // namespace edgesplit::model

@@ -20,6 +20,7 @@
 #include "sim/recorder/dynamics_json.hpp"
 #include "sim/recorder/json_writer.hpp"
 #include "sim/recorder/plan_json.hpp"
+#include "sim/recorder/quantiles.hpp"
 
 namespace edgesplit::recorder {
 
@@ -227,7 +228,7 @@ void Recorder::flush_window(double end_s) {
     window_busy_[static_cast<std::size_t>(k)] = {0.0, 0.0};
   }
   bottleneck_->write(rows);
-  window_marks_.push_back(latencies_s_.size());
+  window_marks_.push_back(static_cast<std::size_t>(completed_));
   ++window_;
 }
 
@@ -330,7 +331,6 @@ void Recorder::request_done(int64_t req, double arrival_s, double start_s, doubl
   advance(end_s);
   const double latency_s = end_s - arrival_s;
   requests_->print("{},{},{},{},{}\n", req, arrival_s, start_s, end_s, latency_s);
-  latencies_s_.push_back(latency_s);
   if (completed_ == 0) first_end_s_ = end_s;
   last_end_s_ = end_s;
   ++completed_;
@@ -360,16 +360,16 @@ Summary Recorder::finish(const Final& f) {
   out.throughput_rps = completed_ >= 2 && last_end_s_ > first_end_s_
                            ? static_cast<double>(completed_ - 1) / (last_end_s_ - first_end_s_)
                            : 0.0;
-  const std::vector<TimelineWindow> timeline = make_timeline(latencies_s_, window_marks_, window_s_, f.sim_time_s);
-  if (!latencies_s_.empty()) {
-    out.latency_mean_s = std::accumulate(latencies_s_.begin(), latencies_s_.end(), 0.0) /
-                         static_cast<double>(latencies_s_.size());
-    std::sort(latencies_s_.begin(), latencies_s_.end());
-    out.latency_p50_s = percentile(latencies_s_, 50);
-    out.latency_p95_s = percentile(latencies_s_, 95);
-    out.latency_p99_s = percentile(latencies_s_, 99);
-    out.latency_max_s = latencies_s_.back();
-  }
+  // Latency figures from the streamed requests.csv in bounded memory (sim/recorder/quantiles.hpp).
+  requests_->flush();
+  std::fflush(requests_->f);
+  const LatencyStats latency = latency_stats(requests_->path, window_marks_, window_s_, f.sim_time_s);
+  const std::vector<TimelineWindow>& timeline = latency.timeline;
+  out.latency_mean_s = latency.mean_s;
+  out.latency_p50_s = latency.p50_s;
+  out.latency_p95_s = latency.p95_s;
+  out.latency_p99_s = latency.p99_s;
+  out.latency_max_s = latency.max_s;
   // Whole-run bottleneck: the stage whose busier resource was busy longest (lowest index on ties).
   double best = -1;
   for (int k = 0; k < s; ++k) {

@@ -10,6 +10,7 @@ Estimates nominal_estimates(const config::Platform& platform) {
   Estimates e;
   for (const config::Link& l : platform.links) e.link_bandwidth_Bps.push_back(l.bandwidth_Bps);
   e.host_speed_factor.assign(platform.hosts.size(), 1.0);
+  e.host_measured.assign(platform.hosts.size(), false);
   e.host_up.assign(platform.hosts.size(), true);
   e.link_up.assign(platform.links.size(), true);
   return e;
@@ -58,6 +59,7 @@ void Estimator::observe_compute(int host, double nominal_s, double actual_s) {
   w.obs.emplace_back(nominal_s, actual_s);
   while (static_cast<int>(w.obs.size()) > window_) w.obs.pop_front();
   now_.host_speed_factor[static_cast<std::size_t>(host)] = w.rate();
+  now_.host_measured[static_cast<std::size_t>(host)] = true;
 }
 
 config::Platform estimated_platform(const config::Platform& platform, const Estimates& est) {
@@ -73,6 +75,7 @@ config::Platform estimated_platform(const config::Platform& platform, const Esti
 EstimatedCost::EstimatedCost(const cost::CostModel& base, const config::Platform& estimated, const Estimates& est)
     : cost::CostModel(base.graph(), estimated, base.batch()), base_(base) {
   factor_ = est.host_speed_factor;
+  measured_ = est.host_measured;
   for (std::size_t h = 0; h < factor_.size(); ++h) {
     if (!(factor_[h] > 0)) factor_[h] = 1e-9;
     if (h < est.host_up.size() && !est.host_up[h]) factor_[h] = 1e-9;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "partitioners/ofpm.hpp"
 #include "partitioners/partitioner.hpp"
 #include "sim/config/platform.hpp"
 #include "sim/cost/cost_model.hpp"
@@ -19,6 +20,7 @@ namespace edgesplit::runtime {
 struct Estimates {
   std::vector<double> link_bandwidth_Bps;  ///< per platform link
   std::vector<double> host_speed_factor;   ///< per platform host: measured / nominal compute rate
+  std::vector<bool> host_measured;         ///< per platform host: its speed factor comes from a measurement
   std::vector<bool> host_up;               ///< per platform host: false while it is failed
   std::vector<bool> link_up;               ///< per platform link
 };
@@ -60,17 +62,25 @@ config::Platform estimated_platform(const config::Platform& platform, const Esti
 
 /// A cost model over an estimated platform: compute time = the base model's time / the host's
 /// speed factor (a failed host: 1e9 x slower); transfers priced on the estimated platform.
-class EstimatedCost : public cost::CostModel {
+/// As a partition::hpm::MeasuredRates it tells ofpm which hosts' rates were measured (the
+/// measurement then wins over ofpm's `load` belief, docs/DYNAMICS.md).
+class EstimatedCost : public cost::CostModel, public partition::hpm::MeasuredRates {
  public:
   /// `estimated` must outlive this object (send_s reads its links).
   EstimatedCost(const cost::CostModel& base, const config::Platform& estimated, const Estimates& est);
   double compute_s(model::LayerId l, int host) const override;
   double compute_energy_j(model::LayerId l, int host) const override { return base_.compute_energy_j(l, host); }
   std::string name() const override { return base_.name(); }
+  bool rate_measured(int host) const override {
+    return static_cast<std::size_t>(host) < measured_.size() && measured_[static_cast<std::size_t>(host)];
+  }
+  double speed_factor(int host) const override { return factor_.at(static_cast<std::size_t>(host)); }
+  const cost::CostModel& base_cost() const override { return base_; }
 
  private:
   const cost::CostModel& base_;
   std::vector<double> factor_;
+  std::vector<bool> measured_;
 };
 
 /// The answer of a re-plan.

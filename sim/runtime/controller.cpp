@@ -13,6 +13,7 @@
 #include <simgrid/s4u.hpp>
 
 #include "sim/recorder/json_writer.hpp"
+#include "sim/runtime/split_stage.hpp"
 #include "sim/runtime/tensor_plan.hpp"
 
 namespace edgesplit::runtime {
@@ -34,6 +35,12 @@ bool same_plan(const partition::Plan& a, const partition::Plan& b) {
     if (x.layers != y.layers || x.hosts.size() != y.hosts.size()) return false;
     for (std::size_t i = 0; i < x.hosts.size(); ++i)
       if (x.hosts[i].host != y.hosts[i].host || x.hosts[i].share != y.hosts[i].share) return false;
+    // Split stages: the same bands (hosts, rows) gathered on the same host.
+    if (x.bands.size() != y.bands.size() || (!x.bands.empty() && x.gather_host != y.gather_host)) return false;
+    for (std::size_t i = 0; i < x.bands.size(); ++i)
+      if (x.bands[i].host != y.bands[i].host || x.bands[i].first_row != y.bands[i].first_row ||
+          x.bands[i].last_row != y.bands[i].last_row)
+        return false;
   }
   return true;
 }
@@ -54,8 +61,14 @@ Controller::Controller(const config::Scenario& scenario, const partition::Plan& 
   source_host_ = scenario.workload.source.empty() ? -1 : scenario.platform.host_index(scenario.workload.source);
   sink_host_ = scenario.workload.sink.empty() ? -1 : scenario.platform.host_index(scenario.workload.sink);
   resident_.resize(scenario.platform.hosts.size());
-  for (const auto& st : initial.stages)
-    for (model::LayerId l : st.layers) resident_[static_cast<std::size_t>(st.hosts[0].host)].insert(l);
+  note_resident(initial);
+}
+
+void Controller::note_resident(const partition::Plan& plan) {
+  // Every host of a stage holds its layers' weights (each band of a split stage needs all of them).
+  for (const auto& st : plan.stages)
+    for (const auto& hs : st.hosts)
+      for (model::LayerId l : st.layers) resident_[static_cast<std::size_t>(hs.host)].insert(l);
 }
 
 void Controller::create_actor(sg4::Host* host) {
@@ -88,8 +101,14 @@ std::vector<int> Controller::plan_hosts(const partition::Plan& plan) const {
 }
 
 namespace {
-/// Links crossed by the transfers of `plan` (exact: the tensor plan's sends).
+/// Links crossed by the transfers of `plan` (exact: the tensor plan's sends, or the split executor's).
 std::vector<int> plan_links(const config::Scenario& sc, const partition::Plan& plan, int source, int sink) {
+  if (has_split_stage(plan)) {
+    std::set<int> links;
+    for (const auto& [a, b] : split_host_pairs(plan, source, sink))
+      for (int l : sc.platform.route(a, b)) links.insert(l);
+    return {links.begin(), links.end()};
+  }
   const TensorPlan tp = make_tensor_plan(sc.model, plan, sc.batch, source >= 0, sink >= 0);
   auto host_of = [&](int e) {
     if (e < 0) return source;
@@ -209,20 +228,22 @@ std::map<std::pair<int, int>, double> Controller::migration_bytes(const partitio
     return sc_.platform.route_latency_s(a, h) + (bw > 0 ? b / bw : kInf);
   };
   for (const auto& st : to.stages) {
-    const int h = st.hosts[0].host;
-    for (model::LayerId l : st.layers) {
-      const double b = sc_.model.weight_bytes(l);
-      if (b <= 0 || resident_[static_cast<std::size_t>(h)].count(l)) continue;  // already there
-      // Holders: every up host that ran the layer before (weights stay), and the workload
-      // source, which deployed the model; the fastest estimated route wins.
-      int src = -1;
-      for (std::size_t a = 0; a < resident_.size(); ++a) {
-        const int ai = static_cast<int>(a);
-        const bool holds = resident_[a].count(l) > 0 || ai == source_host_;
-        if (holds && up(ai) && (src < 0 || time_s(ai, h, b) < time_s(src, h, b))) src = ai;
+    for (const auto& hs : st.hosts) {  // every band of a split stage needs every weight of its stage
+      const int h = hs.host;
+      for (model::LayerId l : st.layers) {
+        const double b = sc_.model.weight_bytes(l);
+        if (b <= 0 || resident_[static_cast<std::size_t>(h)].count(l)) continue;  // already there
+        // Holders: every up host that ran the layer before (weights stay), and the workload
+        // source, which deployed the model; the fastest estimated route wins.
+        int src = -1;
+        for (std::size_t a = 0; a < resident_.size(); ++a) {
+          const int ai = static_cast<int>(a);
+          const bool holds = resident_[a].count(l) > 0 || ai == source_host_;
+          if (holds && up(ai) && (src < 0 || time_s(ai, h, b) < time_s(src, h, b))) src = ai;
+        }
+        if (src < 0) continue;  // no holder up: a local copy is assumed (free)
+        bytes[{src, h}] += b;
       }
-      if (src < 0) continue;  // no holder up: a local copy is assumed (free)
-      bytes[{src, h}] += b;
     }
   }
   return bytes;
@@ -344,8 +365,7 @@ void Controller::main() {
       if (!migrate(running_, target, rec)) continue;  // a failure hit the migration: wait and redo it
       pending_record_ = -1;
       running_ = target;
-      for (const auto& st : target.stages)
-        for (model::LayerId l : st.layers) resident_[static_cast<std::size_t>(st.hosts[0].host)].insert(l);
+      note_resident(target);
     }
     // (c) The epoch.
     session_.begin_epoch(index, first);

@@ -79,6 +79,8 @@ class Controller {
   void wait(double deadline_s);
   bool failed_inflight_retry(const Epoch& epoch) const;
   void touch(const Epoch& epoch);
+  /// Records that every host of every stage of `plan` holds the weights of its stage's layers.
+  void note_resident(const partition::Plan& plan);
 
   const config::Scenario& sc_;
   partition::Plan running_;

@@ -10,6 +10,8 @@
 #include <simgrid/Exception.hpp>
 #include <simgrid/s4u.hpp>
 
+#include "partitioners/evaluate.hpp"
+
 namespace edgesplit::runtime {
 
 namespace sg4 = simgrid::s4u;
@@ -55,6 +57,34 @@ LayerExec::LayerExec(const config::Scenario& sc, const partition::Plan& plan, co
   std::vector<int> stage_of(n, -1);
   for (std::size_t k = 0; k < s; ++k)
     for (model::LayerId l : plan.stages[k].layers) stage_of[l] = static_cast<int>(k);
+  // CIM reprogramming (docs/CIM.md): the overflow of the memory rule, as the partitioners'
+  // evaluate() predicts it, costed by the same cost model.
+  reprogram_s_.assign(s, 0.0);
+  reprogram_busy_s_.assign(s, 0.0);
+  reprogram_extra_j_.assign(s, 0.0);
+  extra_energy_j_.assign(sc.platform.hosts.size(), 0.0);
+  {
+    const config::Options no_options;
+    const partition::Problem problem{sc.model, partition::host_views(sc.platform), cost, sc.batch, sc.workload.buffers,
+                                     partition::Objective::Throughput, no_options, sc.workload.source,
+                                     sc.workload.sink};
+    const std::vector<double> overflow = partition::stage_reprogram_overflow(problem, plan.stages);
+    for (std::size_t k = 0; k < s; ++k) {
+      if (overflow[k] <= 0) continue;
+      const int host = plan.stages[k].hosts.at(0).host;
+      reprogram_s_[k] = cost.reprogram_s(overflow[k], host);
+      // SimGrid's host energy plugin is the meter: the device runs busy (busy - idle above leakage)
+      // for write energy / (busy - idle) seconds of the write time and idles for the rest, so the
+      // plugin counts leakage x time + the write energy exactly. Write power above busy - idle
+      // leaves a remainder, booked in extra_energy_j.
+      const double write_j = cost.reprogram_energy_j(overflow[k], host);
+      const config::DeviceType& t = sc.platform.type_of(sc.platform.hosts.at(static_cast<std::size_t>(host)));
+      const double above_idle_w = t.power ? cost::busy_power_w(t) - t.power->idle_w : 0.0;
+      if (above_idle_w > 0) reprogram_busy_s_[k] = std::min(reprogram_s_[k], write_j / above_idle_w);
+      reprogram_extra_j_[k] = write_j - above_idle_w * reprogram_busy_s_[k];
+      if (reprogram_extra_j_[k] < 1e-12 * write_j) reprogram_extra_j_[k] = 0.0;
+    }
+  }
   for (std::size_t k = 0; k < s; ++k) {
     const int host = plan.stages[k].hosts.at(0).host;
     int last_exec = -1;
@@ -99,8 +129,35 @@ void LayerExec::execute(const Segment& s) {
 
 bool LayerExec::handles(int stage) const {
   const auto k = static_cast<std::size_t>(stage);
-  return cim_split_[k] || remaining_[k] > 0;
+  return cim_split_[k] || remaining_[k] > 0 || reprogram_s_[k] > 0;
 }
+
+void LayerExec::reprogram(std::size_t stage) {
+  if (reprogram_s_[stage] <= 0) return;
+  // The CIM device writes the bytes beyond its capacity into its arrays before computing: busy
+  // for reprogram_busy_s_ (so SimGrid's energy counts the write energy, see the constructor),
+  // then idle for the rest of the write time.
+  const int host = plan_.stages[stage].hosts.at(0).host;
+  BusyUnion& busy = host_busy_.at(static_cast<std::size_t>(host));
+  busy.begin(sg4::Engine::get_clock());
+  if (reprogram_busy_s_[stage] > 0) {
+    const config::DeviceType& t = sc_.platform.type_of(sc_.platform.hosts.at(static_cast<std::size_t>(host)));
+    Segment seg;
+    seg.host = host;
+    seg.threads = t.cores > 0 ? t.cores : 1;
+    seg.flops_per_thread = reprogram_busy_s_[stage] * platform::host_speed_flops(t) / seg.threads;
+    sg4::ExecPtr e = sg4::this_actor::exec_init(seg.flops_per_thread);
+    e->set_host(built_.hosts.at(static_cast<std::size_t>(host)));
+    if (seg.threads > 1) e->set_thread_count(seg.threads);
+    e->wait();
+  }
+  const double rest_s = reprogram_s_[stage] - reprogram_busy_s_[stage];
+  if (rest_s > 0) sg4::this_actor::sleep_for(rest_s);
+  busy.end(sg4::Engine::get_clock());
+  extra_energy_j_.at(static_cast<std::size_t>(host)) += reprogram_extra_j_[stage];
+}
+
+double LayerExec::extra_energy_j(int host) const { return extra_energy_j_.at(static_cast<std::size_t>(host)); }
 
 double LayerExec::weights_ready_s(int stage) const { return ready_s_.at(static_cast<std::size_t>(stage)); }
 
@@ -108,6 +165,7 @@ void LayerExec::run(int stage, const std::function<void()>& on_start) {
   const auto k = static_cast<std::size_t>(stage);
   if (remaining_[k] == 0) {
     on_start();
+    reprogram(k);
     for (const Segment& s : merged_[k]) execute(s);
     return;
   }
@@ -124,6 +182,7 @@ void LayerExec::run(int stage, const std::function<void()>& on_start) {
     loaded_[l]->wait();
     if (!started) {
       on_start();
+      reprogram(k);
       started = true;
     }
     execute(segment_of(l, host));

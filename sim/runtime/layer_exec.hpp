@@ -1,6 +1,7 @@
 // Layer-level execution of stages that cannot run as one exec: stages waiting for weights being
-// loaded (weights.hpp), and stages on a CIM host whose non-conv/fc layers run on the attached host.
-// Also runs the weight loaders (one actor per host). SimGrid; used by run.cpp.
+// loaded (weights.hpp), stages on a CIM host whose non-conv/fc layers run on the attached host, and
+// CIM stages that rewrite their arrays per request (`reprogram`, docs/CIM.md). Also runs the weight
+// loaders (one actor per host). SimGrid; used by run.cpp.
 #pragma once
 
 #include <cstdint>
@@ -36,8 +37,8 @@ class LayerExec {
 
   /// Starts one loader actor per host with loads (call before engine.run()).
   void create_actors();
-  /// True when stage k must run through run(): its weights are not all loaded yet, or it is a
-  /// CIM stage split between the CIM device and its host.
+  /// True when stage k must run through run(): its weights are not all loaded yet, it is a
+  /// CIM stage split between the CIM device and its host, or a CIM stage that reprograms.
   bool handles(int stage) const;
   /// Runs stage k for one request in the calling stage actor, layer by layer: each layer waits
   /// for its weights (telling the loader when its inputs are there, without pre-loading), then
@@ -47,6 +48,13 @@ class LayerExec {
   double weights_ready_s(int stage) const;
   /// Rethrows what a loader actor threw (it stopped the simulation).
   void rethrow_if_failed() const;
+  /// Energy of host `host` that SimGrid's host energy plugin does not see, J: the part of CIM
+  /// reprogramming's write energy above what busy power over the write time can carry (0 unless
+  /// energy_per_byte x write_bandwidth > energy_per_mac x macs_per_s, docs/CIM.md). The run must
+  /// add it to the host's energy.
+  double extra_energy_j(int host) const;
+  /// Seconds stage k spends rewriting its CIM arrays per request (0 when it does not reprogram).
+  double reprogram_s(int stage) const { return reprogram_s_.at(static_cast<std::size_t>(stage)); }
 
  private:
   struct Latch;
@@ -59,6 +67,7 @@ class LayerExec {
   void execute(const Segment& s);
   void loader(int host);
   void loaded(const WeightLoad& w, double start_s);
+  void reprogram(std::size_t stage);
 
   const config::Scenario& sc_;
   const partition::Plan& plan_;
@@ -75,6 +84,10 @@ class LayerExec {
   std::vector<std::shared_ptr<Latch>> loaded_;      ///< per layer: weights on their host
   std::vector<std::shared_ptr<Latch>> inputs_;      ///< per layer: inputs on the host (no pre-loading)
   std::vector<std::vector<model::LayerId>> in_stage_producers_;  ///< per layer: producers in its stage
+  std::vector<double> reprogram_s_;                 ///< per stage: array writes per request, s
+  std::vector<double> reprogram_busy_s_;            ///< per stage: part of the writes run busy (energy meter)
+  std::vector<double> reprogram_extra_j_;           ///< per stage: write energy beyond that, J
+  std::vector<double> extra_energy_j_;              ///< per host: energy outside SimGrid's plugin
   std::exception_ptr error_;
 };
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 #include <tuple>
+#include <utility>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -21,6 +22,8 @@
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
 
+#include "partitioners/ofpm.hpp"
+#include "sim/config/options.hpp"
 #include "sim/platform/platform_builder.hpp"
 #include "sim/platform/profiles.hpp"
 #include "sim/recorder/recorder.hpp"
@@ -77,16 +80,12 @@ class Pipeline {
  public:
   Pipeline(const config::Scenario& sc, const partition::Plan& plan, const cost::CostModel& cost, TensorPlan tp,
            recorder::Recorder& rec, const platform::BuiltPlatform& built, int source_host, int sink_host,
-           EpochHooks* hooks = nullptr, Pipeline* usage_owner = nullptr)
+           EpochHooks* hooks, LinkUsage& links, std::vector<BusyUnion>& host_busy)
       : sc_(sc), tp_(std::move(tp)), rec_(rec), built_(built), arrivals_(sc.workload.arrival, sc.seed),
-        links_(sc.platform.links.size()), host_busy_(sc.platform.hosts.size()), hooks_(hooks) {
+        hooks_(hooks), lu_(&links), hb_(&host_busy) {
     n_ = sc.workload.requests;
-    // Epochs after the first (dynamics): their requests start later, busy times add to the first's.
+    // Epochs after the first (dynamics): their requests start later; busy times go to the run's.
     first_ = hooks_ ? hooks_->first_request() : 0;
-    if (usage_owner) {
-      lu_ = &usage_owner->links_;
-      hb_ = &usage_owner->host_busy_;
-    }
     s_ = tp_.stages;
     const int buffers = sc.workload.buffers > 0 ? sc.workload.buffers : 1;
     entity_host_.assign(static_cast<std::size_t>(s_) + 2, -1);
@@ -181,12 +180,8 @@ class Pipeline {
   }
   int64_t completed() const { return completed_; }
   int64_t issued() const { return issued_; }
-  const LinkUsage& links() const { return links_; }
-  double host_busy_s(int h) const { return host_busy_[static_cast<std::size_t>(h)].busy_s(); }
   /// Weight loading and layer-level execution (layer_exec.hpp); set before the actors run.
   void set_layer_exec(LayerExec* x) { layer_exec_ = x; }
-  LinkUsage& link_usage() { return links_; }
-  std::vector<BusyUnion>& host_busy() { return host_busy_; }
   const std::map<std::pair<int, int>, Route>& routes() const { return routes_; }
   const std::vector<int>& entity_hosts() const { return entity_host_; }
 
@@ -426,12 +421,10 @@ class Pipeline {
   std::map<int64_t, int> parts_;
   int parts_needed_ = 1;
   int64_t issued_ = 0, completed_ = 0;
-  LinkUsage links_;
-  std::vector<BusyUnion> host_busy_;
   EpochHooks* hooks_ = nullptr;  ///< set in runs with dynamics or adapt (session.hpp)
   int64_t first_ = 0;            ///< first request of this epoch
-  LinkUsage* lu_ = &links_;      ///< where busy times go: this pipeline's, or the first epoch's
-  std::vector<BusyUnion>* hb_ = &host_busy_;
+  LinkUsage* lu_ = nullptr;      ///< where busy times go: the run's (shared by every epoch)
+  std::vector<BusyUnion>* hb_ = nullptr;
   std::vector<sg4::ActorPtr> actors_;
   struct OpenSend {
     const Route* route = nullptr;
@@ -447,7 +440,7 @@ class PipelineEpoch : public Epoch {
  public:
   PipelineEpoch(Pipeline* p, std::unique_ptr<Pipeline> owned) : p_(p), owned_(std::move(owned)) {}
   void start() override { p_->create_actors(); }
-  void rethrow_if_failed() const { p_->rethrow_if_failed(); }
+  void rethrow_if_failed() const override { p_->rethrow_if_failed(); }
   void kill() override { p_->kill_actors(); }
   void close_accounting(double t_s) override { p_->close_accounting(t_s); }
   std::vector<int> hosts_used() const override {
@@ -518,6 +511,41 @@ struct DynamicRun {
   }
 };
 
+/// The scenario's re-planner, made consistent for split stages: when the running plan or the new
+/// one has a split stage, both are predicted with the split-stage timing model of docs/OFPM.md
+/// (partition::hpm::evaluate_plan, bands kept) under the same estimates, instead of the share-based
+/// partition::evaluate, so that before/after compare on equal terms and ofpm's figures (its band
+/// times, its latency) are the ones recorded. ofpm's `load` option enters for the hosts whose rate
+/// was not measured yet (hpm::MeasuredRates: measured rates win). Plain plans: unchanged.
+Replanner split_aware_replanner(const config::Scenario& sc, const cost::CostModel& base, Replanner inner) {
+  if (!inner) return inner;
+  return [&sc, &base, inner = std::move(inner)](const Estimates& est, const partition::Plan& current) {
+    ReplanResult r = inner(est, current);
+    if (!has_split_stage(current) && !has_split_stage(r.plan)) return r;
+    const config::Platform estimated = estimated_platform(sc.platform, est);
+    const EstimatedCost cost(base, estimated, est);
+    std::vector<partition::HostView> hosts = partition::host_views(estimated);
+    for (std::size_t h = 0; h < hosts.size() && h < est.host_up.size(); ++h)
+      if (!est.host_up[h]) hosts[h].memory_bytes = 1;
+    const config::Options options(sc.partitioner.options);
+    const partition::Problem problem{sc.model, hosts, cost, sc.batch, sc.workload.buffers, partition::Objective::Latency,
+                                     options, sc.workload.source, sc.workload.sink};
+    std::vector<double> load(hosts.size(), 0.0);
+    if (sc.partitioner.name == "ofpm") load = partition::hpm::load_option(problem, options);
+    try {
+      partition::Plan running = current;
+      partition::hpm::evaluate_plan(problem, load, running);
+      partition::Plan next = r.plan;
+      partition::hpm::evaluate_plan(problem, load, next);
+      r.current_bottleneck_s = running.predicted_bottleneck_s;
+      r.plan = std::move(next);
+    } catch (const std::invalid_argument&) {
+      // Not a chain of consecutive ranges (a DAG plan): keep partition::evaluate's figures.
+    }
+    return r;
+  };
+}
+
 int host_index_or_throw(const config::Platform& p, const std::string& name, const char* key) {
   const int h = p.host_index(name);
   if (h < 0) throw std::invalid_argument(fmt::format("{}: unknown host \"{}\"", key, name));
@@ -535,15 +563,27 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
       scenario.workload.source.empty() ? -1 : host_index_or_throw(pf, scenario.workload.source, "workload.source");
   const int sink_host =
       scenario.workload.sink.empty() ? -1 : host_index_or_throw(pf, scenario.workload.sink, "workload.sink");
-  // Split stages (fpm, ofpm): their own executor (split_stage.hpp); other plans run below, unchanged.
-  if (has_split_stage(plan)) return run_split(scenario, plan, cost, options, source_host, sink_host, wall_start);
-  TensorPlan tp = make_tensor_plan(scenario.model, plan, scenario.batch, source_host >= 0, sink_host >= 0);
-  if (tp.stages + 1 >= (1 << kEntityBits)) throw std::invalid_argument("too many stages for the runtime");
-  for (const partition::Stage& st : plan.stages)
-    if (st.hosts[0].host < 0 || static_cast<std::size_t>(st.hosts[0].host) >= pf.hosts.size())
-      throw std::invalid_argument(fmt::format("plan names host {} beyond the platform", st.hosts[0].host));
+  const bool dynamic = !scenario.dynamics.empty() || scenario.adapt.policy != "none";
+  const bool split = has_split_stage(plan);
+  // Split stages (fpm, ofpm) without dynamics: their own executor (split_stage.hpp). With dynamics
+  // or adapt, the controller below runs them as epochs (make_split_epoch).
+  if (split && !dynamic) return run_split(scenario, plan, cost, options, source_host, sink_host, wall_start);
+  if (split) {
+    check_split_plan(plan);
+    if (scenario.weights.enabled)
+      throw std::runtime_error("split stages together with weights: are not supported by the runtime yet");
+  }
+  std::unique_ptr<TensorPlan> tp;
+  if (!split) {
+    tp = std::make_unique<TensorPlan>(
+        make_tensor_plan(scenario.model, plan, scenario.batch, source_host >= 0, sink_host >= 0));
+    if (tp->stages + 1 >= (1 << kEntityBits)) throw std::invalid_argument("too many stages for the runtime");
+    for (const partition::Stage& st : plan.stages)
+      if (st.hosts[0].host < 0 || static_cast<std::size_t>(st.hosts[0].host) >= pf.hosts.size())
+        throw std::invalid_argument(fmt::format("plan names host {} beyond the platform", st.hosts[0].host));
+  }
   platform::check_power(pf);
-  WeightPlan weights = make_weight_plan(scenario, plan);  // throws InputError before any output
+  WeightPlan weights = split ? WeightPlan{} : make_weight_plan(scenario, plan);  // throws InputError before any output
   static bool engine_used = false;  // a second engine in one process is wrong even after the first is gone
   if (engine_used || sg4::Engine::has_instance())
     throw std::runtime_error("runtime::run: one simulation per process (SimGrid allows one engine)");
@@ -552,10 +592,14 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   setup.out_dir = options.out_dir;
   setup.scenario = &scenario;
   setup.plan = &plan;
-  for (const partition::Stage& st : plan.stages) setup.stage_hosts.push_back(st.hosts[0].host);
+  if (split) {
+    split_recorder_layout(plan, source_host, sink_host, setup.stage_hosts, setup.producers);
+  } else {
+    for (const partition::Stage& st : plan.stages) setup.stage_hosts.push_back(st.hosts[0].host);
+    setup.producers = tp->producers;
+  }
   setup.source_host = source_host;
   setup.sink_host = sink_host;
-  setup.producers = tp.producers;
   setup.requests = scenario.workload.requests;
   setup.trace_requests = options.trace_requests;
   setup.progress = !options.quiet && ::isatty(2) != 0;
@@ -584,11 +628,10 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   platform::configure_engine(scenario.network_model);
   // Dynamics or adapt: profiles on hosts and links, routes between every pair (a re-plan may use
   // any), a controller on a host of its own (controller.hpp).
-  const bool dynamic = !scenario.dynamics.empty() || scenario.adapt.policy != "none";
   if (dynamic && scenario.weights.enabled)
     throw std::runtime_error("weights: together with dynamics or adapt is not supported yet");
   std::unique_ptr<DynamicRun> dyn = dynamic ? std::make_unique<DynamicRun>(scenario) : nullptr;
-  std::vector<std::pair<int, int>> pairs = Pipeline::route_pairs(tp, entity_host);
+  std::vector<std::pair<int, int>> pairs = split ? std::vector<std::pair<int, int>>{} : Pipeline::route_pairs(*tp, entity_host);
   const std::vector<std::pair<int, int>> weight_pairs = weights.route_pairs();  // store -> host loads
   pairs.insert(pairs.end(), weight_pairs.begin(), weight_pairs.end());
   std::sort(pairs.begin(), pairs.end());  // a pair may carry both activations and weights:
@@ -596,52 +639,63 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   const platform::BuiltPlatform built =
       dyn ? platform::build(pf, {}, &dyn->profiles, true) : platform::build(pf, pairs);
 
-  Pipeline pipe(scenario, plan, cost, std::move(tp), rec, built, source_host, sink_host,
-                dyn ? &dyn->session : nullptr);
-  LayerExec layer_exec(scenario, plan, cost, std::move(weights), built, rec, pipe.link_usage(), pipe.host_busy());
+  // Busy times and link bytes of every epoch of the run.
+  LinkUsage link_usage(pf.links.size());
+  std::vector<BusyUnion> host_busy(pf.hosts.size());
+  std::unique_ptr<Pipeline> pipe;         // the first plan when it has no split stage
+  std::unique_ptr<Epoch> first_split;     // the first plan when it has split stages (dynamic runs)
+  std::unique_ptr<LayerExec> layer_exec;  // weights and CIM stage splits (runs without dynamics)
+  if (split)
+    first_split = make_split_epoch(scenario, plan, cost, rec, built, source_host, sink_host, &dyn->session, link_usage,
+                                   host_busy);
+  else
+    pipe = std::make_unique<Pipeline>(scenario, plan, cost, std::move(*tp), rec, built, source_host, sink_host,
+                                      dyn ? &dyn->session : nullptr, link_usage, host_busy);
   if (dyn) {
     dyn->record_bandwidth_changes();
     // first_epoch lives in the lambda: the controller calls it from engine.run(), after this block
     // (a reference to a block-local was a stack-use-after-scope, found by scripts/test --sanitize).
-    EpochFactory factory = [&, first_epoch = true](const partition::Plan& p) mutable
-        -> std::unique_ptr<Epoch> {
-      if (first_epoch) {
-        first_epoch = false;
-        return std::make_unique<PipelineEpoch>(&pipe, nullptr);
-      }
+    EpochFactory factory = [&, first_epoch = true](const partition::Plan& p) mutable -> std::unique_ptr<Epoch> {
+      const bool first = std::exchange(first_epoch, false);
+      if (first && pipe) return std::make_unique<PipelineEpoch>(pipe.get(), nullptr);
+      if (first && first_split) return std::move(first_split);
+      if (has_split_stage(p))
+        return make_split_epoch(scenario, p, cost, rec, built, source_host, sink_host, &dyn->session, link_usage,
+                                host_busy);
       auto next = std::make_unique<Pipeline>(
           scenario, p, cost, make_tensor_plan(scenario.model, p, scenario.batch, source_host >= 0, sink_host >= 0), rec,
-          built, source_host, sink_host, &dyn->session, &pipe);
+          built, source_host, sink_host, &dyn->session, link_usage, host_busy);
       Pipeline* raw = next.get();
       return std::make_unique<PipelineEpoch>(raw, std::move(next));
     };
     dyn->controller = std::make_unique<Controller>(scenario, plan, dyn->profiles, built, rec, dyn->session,
-                                                   &dyn->estimator, std::move(factory), options.replan);
+                                                   &dyn->estimator, std::move(factory),
+                                                   split_aware_replanner(scenario, cost, options.replan));
     dyn->controller->create_actor(dyn->profiles.controller_host());
   } else {
-    pipe.set_layer_exec(&layer_exec);
-    pipe.create_actors();
-    layer_exec.create_actors();
+    layer_exec = std::make_unique<LayerExec>(scenario, plan, cost, std::move(weights), built, rec, link_usage, host_busy);
+    pipe->set_layer_exec(layer_exec.get());
+    pipe->create_actors();
+    layer_exec->create_actors();
   }
   engine.run();
-  pipe.rethrow_if_failed();
-  layer_exec.rethrow_if_failed();
+  if (pipe) pipe->rethrow_if_failed();
+  if (layer_exec) layer_exec->rethrow_if_failed();
   if (dyn) {
     dyn->controller->rethrow_if_failed();
-    for (const auto& e : dyn->controller->epochs())
-      if (auto* pe = dynamic_cast<PipelineEpoch*>(e.get())) pe->rethrow_if_failed();
+    for (const auto& e : dyn->controller->epochs()) e->rethrow_if_failed();
     const Session& ss = dyn->session;
     if (ss.in_flight() > 0 || (!dyn->controller->stalled() && ss.completed_count() + ss.failed_count() != ss.requests()))
       throw std::runtime_error(fmt::format("the simulation stopped with {} of {} requests completed and {} failed",
                                            ss.completed_count(), ss.requests(), ss.failed_count()));
   }
-  if (!dyn && pipe.completed() != scenario.workload.requests)
+  if (!dyn && pipe->completed() != scenario.workload.requests)
     throw std::runtime_error(fmt::format("the simulation stopped with {} of {} requests completed",
-                                         pipe.completed(), scenario.workload.requests));
+                                         pipe->completed(), scenario.workload.requests));
 
   recorder::Final fin;
   fin.sim_time_s = sg4::Engine::get_clock();
-  fin.requests_issued = dyn ? dyn->session.issued_count() : pipe.issued();
+  fin.requests_issued = dyn ? dyn->session.issued_count() : pipe->issued();
   const recorder::DynamicsOutcome outcome = dyn ? dyn->outcome(scenario) : recorder::DynamicsOutcome{};
   if (dyn) fin.dynamics = &outcome;
   fin.cost_model = cost.name();
@@ -650,8 +704,9 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   std::vector<bool> host_active(pf.hosts.size(), false), link_active(pf.links.size(), false);
   for (int h : entity_host)
     if (h >= 0) host_active[static_cast<std::size_t>(h)] = true;
-  for (const auto& [ab, r] : pipe.routes())
-    for (int l : r.links) link_active[static_cast<std::size_t>(l)] = true;
+  if (pipe)
+    for (const auto& [ab, r] : pipe->routes())
+      for (int l : r.links) link_active[static_cast<std::size_t>(l)] = true;
   for (const auto& [a, b] : weight_pairs) {
     for (int l : pf.route(a, b)) link_active[static_cast<std::size_t>(l)] = true;
     host_active[static_cast<std::size_t>(a)] = true;
@@ -668,7 +723,9 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
     u.idle_w = pw.idle_w;
     u.busy_w = pw.busy_w;
     u.energy_j = sg_host_get_consumed_energy(built.hosts[h]);
-    u.busy_s = pipe.host_busy_s(static_cast<int>(h));
+    // CIM array writes above what the host's busy power covers (layer_exec.hpp, docs/CIM.md).
+    if (layer_exec) u.energy_j += layer_exec->extra_energy_j(static_cast<int>(h));
+    u.busy_s = host_busy[h].busy_s();
     u.active = host_active[h];
     fin.hosts.push_back(std::move(u));
   }
@@ -679,8 +736,8 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
     const config::Power pw = pf.links[l].power.value_or(config::Power{});  // generated access links: 0 W
     u.idle_w = pw.idle_w;
     u.busy_w = pw.busy_w;
-    u.busy_s = pipe.links().busy_s(static_cast<int>(l));
-    u.bytes = pipe.links().bytes(static_cast<int>(l));
+    u.busy_s = link_usage.busy_s(static_cast<int>(l));
+    u.bytes = link_usage.bytes(static_cast<int>(l));
     // Link energy = idle power x makespan + (busy - idle) x data-phase busy time (notes: the
     // link plugin bills latency phases as busy, so it is computed here instead).
     u.energy_j = pw.idle_w * fin.sim_time_s + (pw.busy_w - pw.idle_w) * u.busy_s;

@@ -47,6 +47,8 @@ class Epoch {
   virtual std::vector<int> links_used() const = 0;
   virtual const std::vector<std::vector<int>>& producers() const = 0;
   virtual std::vector<int> stage_hosts() const = 0;
+  /// Rethrows an error (not a failure) an actor of the epoch hit; called after the simulation.
+  virtual void rethrow_if_failed() const {}
 };
 
 class Session : public EpochHooks {

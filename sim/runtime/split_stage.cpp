@@ -24,6 +24,7 @@
 #include "sim/runtime/accounting.hpp"
 #include "sim/runtime/gate.hpp"
 #include "sim/runtime/arrivals.hpp"
+#include "sim/runtime/session.hpp"
 
 namespace edgesplit::runtime {
 
@@ -50,6 +51,8 @@ struct Edge {
   std::vector<int> links;
   double latency_s = 0;
   std::shared_ptr<Gate> credit;  ///< messages the consumer has not started yet: at most `buffers`
+  double open_data_start_s = -1;  ///< data phase start of the transfer in progress (-1: none)
+  bool contended = false;         ///< the transfer in progress shared a link with another one
 };
 
 struct Node {
@@ -60,7 +63,9 @@ struct Node {
   int to_entity = 0;     ///< recorder consumer of its sends (stage, or S the sink)
   double flops = 0;      ///< Part: per request (stages.csv)
   double flops_per_thread = 0;
+  double nominal_s = 0;  ///< Part: compute seconds at nominal speed (what the estimator compares with)
   int threads = 1;
+  bool busy_open = false;  ///< host busy interval open (closed by close_accounting after a kill)
   bool self_driven = false;  ///< first stage without source: admits requests itself
   bool completes = false;    ///< last stage without sink: a request is done when every such part is
   std::vector<int> in, out;  ///< edge indices
@@ -69,13 +74,26 @@ struct Node {
 
 class SplitPipeline {
  public:
+  /// `hooks`: the session of a run with dynamics or adapt (null: a plain run); busy times and link
+  /// bytes go to `links` and `host_busy` (shared by every epoch of a run).
   SplitPipeline(const config::Scenario& sc, const partition::Plan& plan, const cost::CostModel& cost,
-                recorder::Recorder& rec, int source_host, int sink_host)
-      : sc_(sc), rec_(rec), arrivals_(sc.workload.arrival, sc.seed), links_(sc.platform.links.size()),
-        host_busy_(sc.platform.hosts.size()) {
+                recorder::Recorder& rec, int source_host, int sink_host, EpochHooks* hooks, LinkUsage& links,
+                std::vector<BusyUnion>& host_busy)
+      : sc_(sc), rec_(rec), arrivals_(sc.workload.arrival, sc.seed), hooks_(hooks), links_(links),
+        host_busy_(host_busy) {
     n_ = sc.workload.requests;
+    first_ = hooks_ ? hooks_->first_request() : 0;
+    next_issue_ = first_;
+    epoch_ = hooks_ ? hooks_->epoch_index() : 0;
     buffers_ = sc.workload.buffers > 0 ? sc.workload.buffers : 1;
     build(sc.model, plan, cost, source_host, sink_host);
+    for (Edge& e : edges_) {
+      const int a = nodes_[static_cast<std::size_t>(e.from)].host, b = nodes_[static_cast<std::size_t>(e.to)].host;
+      if (a != b) {
+        e.links = sc_.platform.route(a, b);
+        e.latency_s = sc_.platform.route_latency_s(a, b);
+      }
+    }
   }
 
   /// Host pairs with a network transfer.
@@ -88,20 +106,19 @@ class SplitPipeline {
     return {p.begin(), p.end()};
   }
   void create_actors(const platform::BuiltPlatform& built) {
-    for (Edge& e : edges_) {
-      const int a = nodes_[static_cast<std::size_t>(e.from)].host, b = nodes_[static_cast<std::size_t>(e.to)].host;
-      if (a != b) {
-        e.links = sc_.platform.route(a, b);
-        e.latency_s = sc_.platform.route_latency_s(a, b);
-      }
-    }
+    built_ = &built;
+    // Every mailbox before any actor: created from the controller (an actor), a new actor may run
+    // before this loop ends. Fresh mailboxes per epoch: a killed epoch may leave messages behind.
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+      nodes_[i].inbox = sg4::Mailbox::by_name(epoch_ == 0 ? fmt::format("edgesplit-split-{}", i)
+                                                          : fmt::format("edgesplit-split-{}-{}", epoch_, i));
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
       Node& nd = nodes_[i];
-      nd.inbox = sg4::Mailbox::by_name(fmt::format("edgesplit-split-{}", i));
       const int id = static_cast<int>(i);
       sg4::ActorPtr a = sg4::Actor::create(fmt::format("split-node-{}", i), built.hosts[static_cast<std::size_t>(nd.host)],
                                            [this, id] { guarded([this, id] { body(id); }); });
       if (!nd.in.empty()) nd.inbox->set_receiver(a);
+      actors_.push_back(a);
     }
   }
 
@@ -110,17 +127,35 @@ class SplitPipeline {
   }
   int64_t completed() const { return completed_; }
   int64_t issued() const { return issued_; }
-  const LinkUsage& links() const { return links_; }
-  double host_busy_s(int h) const { return host_busy_[static_cast<std::size_t>(h)].busy_s(); }
   std::vector<int> hosts_used() const {
-    std::vector<int> out;
-    for (const Node& n : nodes_) out.push_back(n.host);
-    return out;
+    std::set<int> out;
+    for (const Node& n : nodes_) out.insert(n.host);
+    return {out.begin(), out.end()};
   }
   std::set<int> links_used() const {
     std::set<int> out;
     for (const Edge& e : edges_) out.insert(e.links.begin(), e.links.end());
     return out;
+  }
+
+  // Epochs of runs with dynamics (session.hpp).
+  void kill_actors() {
+    for (auto& a : actors_)
+      if (a) a->kill();
+    actors_.clear();
+  }
+  /// Ends, at t_s, the busy intervals and transfers the killed actors left open.
+  void close_accounting(double t_s) {
+    for (Edge& e : edges_)
+      if (e.open_data_start_s >= 0) {
+        if (!e.links.empty()) links_.transfer_abort(e.links, e.open_data_start_s, t_s);
+        e.open_data_start_s = -1;
+      }
+    for (Node& n : nodes_)
+      if (n.busy_open) {
+        host_busy_[static_cast<std::size_t>(n.host)].end(t_s);
+        n.busy_open = false;
+      }
   }
 
  private:
@@ -155,6 +190,7 @@ class SplitPipeline {
     const config::DeviceType& t = sc_.platform.type_of(sc_.platform.hosts.at(static_cast<std::size_t>(host)));
     n.threads = t.cores > 0 ? t.cores : 1;
     n.flops_per_thread = compute_s * platform::host_speed_flops(t) / n.threads;
+    n.nominal_s = compute_s;
     return n;
   }
 
@@ -308,26 +344,57 @@ class SplitPipeline {
       body();
     } catch (const simgrid::ForcefulKillException&) {
       throw;
+    } catch (const simgrid::NetworkFailureException&) {
+      if (!hooks_) throw;
+      hooks_->actor_failed();  // a failure of a host or link: the controller stops the epoch
+    } catch (const simgrid::HostFailureException&) {
+      if (!hooks_) throw;
+      hooks_->actor_failed();
     } catch (...) {
       if (!error_) error_ = std::current_exception();
       sg4::Actor::kill_all();
     }
   }
 
-  /// Arrival time of request i, drawn once (several self-driven band actors may ask).
+  /// Arrival time of request i, drawn once (several self-driven band actors may ask); with a
+  /// session, its own (a retried request keeps its first arrival).
   double arrival_of(int64_t i) {
+    if (hooks_) return hooks_->arrival_of(i);
     if (arrivals_.saturate()) return now();
     while (static_cast<int64_t>(arrival_s_.size()) <= i) arrival_s_.push_back(arrivals_.next());
     return arrival_s_[static_cast<std::size_t>(i)];
   }
+  /// A drain was asked for (re-plan): admit nothing more in this epoch.
+  bool stopped() const { return hooks_ && hooks_->admission_stopped(); }
+  /// Admission of request i by the source or a self-driven band: waits for its arrival; false when
+  /// the epoch admits no more. The first actor to decide for a request decides for all (several
+  /// self-driven bands admit the same requests). `arrival_s` is set when this actor admits it.
+  bool admit(int64_t i, double& arrival_s) {
+    for (int pass = 0; pass < 2; ++pass) {
+      if (i < next_issue_) return true;                   // admitted by another band
+      if (stop_at_ >= 0 && i >= stop_at_) return false;  // another band saw the drain
+      if (stopped()) {
+        stop_at_ = i;
+        return false;
+      }
+      if (pass == 0) {
+        arrival_s = arrival_of(i);
+        if (!arrivals_.saturate() && arrival_s > now()) sg4::this_actor::sleep_until(arrival_s);
+      }
+    }
+    return true;
+  }
   void issue(int64_t i, double arrival_s, double start_s) {
-    if (i < issued_) return;  // another self-driven band issued it
+    if (i < next_issue_) return;  // another self-driven band issued it
+    if (hooks_) hooks_->issued(i, arrival_s, start_s);
     inflight_[i] = {arrival_s, start_s};
-    issued_ = i + 1;
+    next_issue_ = i + 1;
+    ++issued_;
   }
   void complete(int64_t i, double t_s) {
-    const auto [arrival_s, start_s] = inflight_.at(i);
+    auto [arrival_s, start_s] = inflight_.at(i);
     inflight_.erase(i);
+    if (hooks_) std::tie(arrival_s, start_s) = hooks_->completed(i);
     rec_.request_done(i, arrival_s, start_s, t_s);
     ++completed_;
   }
@@ -353,24 +420,48 @@ class SplitPipeline {
       for (int e : nd.out) edges_[static_cast<std::size_t>(e)].credit->acquire();
     std::vector<sg4::CommPtr> comms;
     std::vector<int> which;
+    std::vector<double> latency_now_s;  // what a measurement subtracts: the route latency in force now
     const double t0 = now();
     double total = 0;
     int& active = sends_active_[nd.send_entity];
     if (active++ == 0) rec_.send_begin(nd.send_entity, t0);
     for (int e : nd.out) {
       Edge& ed = edges_[static_cast<std::size_t>(e)];
-      if (!ed.links.empty()) links_.transfer_start(ed.links, t0 + ed.latency_s, ed.bytes);
+      double lat = 0;
+      if (!ed.links.empty()) {
+        links_.transfer_start(ed.links, t0 + ed.latency_s, ed.bytes);
+        ed.open_data_start_s = t0 + ed.latency_s;
+        if (hooks_)
+          for (int l : ed.links) lat += built_->links[static_cast<std::size_t>(l)]->get_latency();
+        // Transfers sharing a link (bands sent in parallel) each see a share of its rate: none of
+        // them measures the link, so the estimator is only told of transfers that ran alone.
+        ed.contended = false;
+        for (int l : ed.links) {
+          auto& on = on_link_[l];
+          for (int other : on) edges_[static_cast<std::size_t>(other)].contended = true;
+          if (!on.empty()) ed.contended = true;
+          on.insert(e);
+        }
+      }
       comms.push_back(nodes_[static_cast<std::size_t>(ed.to)].inbox->put_async(
           encode(req), static_cast<uint64_t>(std::llround(ed.bytes))));
       which.push_back(e);
+      latency_now_s.push_back(lat);
       total += ed.bytes;
     }
     while (!comms.empty()) {
       const ssize_t j = sg4::Comm::wait_any(comms);
-      const Edge& ed = edges_[static_cast<std::size_t>(which[static_cast<std::size_t>(j)])];
-      if (!ed.links.empty()) links_.transfer_end(ed.links, now());
+      const auto ju = static_cast<std::size_t>(j);
+      Edge& ed = edges_[static_cast<std::size_t>(which[ju])];
+      if (!ed.links.empty()) {
+        links_.transfer_end(ed.links, now());
+        ed.open_data_start_s = -1;
+        for (int l : ed.links) on_link_[l].erase(which[ju]);
+        if (hooks_ && !ed.contended) hooks_->observe_transfer(ed.links, ed.bytes, now() - t0 - latency_now_s[ju]);
+      }
       comms.erase(comms.begin() + j);
       which.erase(which.begin() + j);
+      latency_now_s.erase(latency_now_s.begin() + j);
     }
     if (--active == 0) rec_.send_end(nd.send_entity, req, nd.to_entity, now(), total);
     return total;
@@ -382,6 +473,7 @@ class SplitPipeline {
     if (active++ == 0) rec_.compute_begin(nd.stage, req, t);
     BusyUnion& busy = host_busy_[static_cast<std::size_t>(nd.host)];
     busy.begin(t);
+    nd.busy_open = true;
     if (nd.flops_per_thread > 0) {
       if (nd.threads == 1)
         sg4::this_actor::execute(nd.flops_per_thread);
@@ -389,22 +481,25 @@ class SplitPipeline {
         sg4::this_actor::exec_init(nd.flops_per_thread)->set_thread_count(nd.threads)->wait();
     }
     busy.end(now());
+    nd.busy_open = false;
+    if (hooks_) hooks_->observe_compute(nd.host, nd.nominal_s, now() - t);
     if (--active == 0) rec_.compute_end(nd.stage, req, now());
   }
 
   void body(int id) {
     Node& nd = nodes_[static_cast<std::size_t>(id)];
-    for (int64_t i = 0; i < n_; ++i) {
+    for (int64_t i = first_; i < n_; ++i) {
       bool credits_held = false;
       if (nd.kind == Kind::Source) {
-        const double arrival_s = arrival_of(i);
-        if (arrival_s > now()) sg4::this_actor::sleep_until(arrival_s);
+        double arrival_s = 0;
+        if (!admit(i, arrival_s)) return;
         for (int e : nd.out) edges_[static_cast<std::size_t>(e)].credit->acquire();
         credits_held = true;
-        issue(i, arrivals_.saturate() ? now() : arrival_s, now());
+        // saturate: a request arrives when admitted (a retried one keeps its first arrival).
+        issue(i, arrivals_.saturate() ? (hooks_ ? hooks_->arrival_of(i) : now()) : arrival_s, now());
       } else if (nd.self_driven) {
-        const double arrival_s = arrival_of(i);
-        if (arrival_s > now()) sg4::this_actor::sleep_until(arrival_s);
+        double arrival_s = 0;
+        if (!admit(i, arrival_s)) return;
         issue(i, arrival_s, now());
       } else {
         gather(nd, i);
@@ -435,36 +530,138 @@ class SplitPipeline {
   const config::Scenario& sc_;
   recorder::Recorder& rec_;
   Arrivals arrivals_;
+  EpochHooks* hooks_ = nullptr;  ///< set in runs with dynamics or adapt (session.hpp)
+  LinkUsage& links_;             ///< shared by every epoch of the run
+  std::vector<BusyUnion>& host_busy_;
+  const platform::BuiltPlatform* built_ = nullptr;
+  std::vector<sg4::ActorPtr> actors_;
   std::vector<double> arrival_s_;
   int64_t n_ = 0;
+  int64_t first_ = 0;       ///< first request of this epoch
+  int64_t next_issue_ = 0;  ///< first request not issued yet
+  int64_t stop_at_ = -1;    ///< first request this epoch does not admit (a drain), -1: none yet
+  int epoch_ = 0;
   int buffers_ = 2;
   std::vector<Node> nodes_;
   std::vector<Edge> edges_;
   std::map<const Node*, std::map<int64_t, int>> early_;
   std::map<int, int> sends_active_, computing_;
+  std::map<int, std::set<int>> on_link_;  ///< per link: edges whose transfer is in progress on it
   std::map<int64_t, std::pair<double, double>> inflight_;
   std::map<int64_t, int> parts_;
   int parts_needed_ = 0;
   int64_t issued_ = 0, completed_ = 0;
-  LinkUsage links_;
-  std::vector<BusyUnion> host_busy_;
   std::exception_ptr error_;
 };
 
+/// An epoch of a run with dynamics or adapt whose plan has split stages.
+class SplitEpoch : public Epoch {
+ public:
+  SplitEpoch(std::unique_ptr<SplitPipeline> p, const platform::BuiltPlatform& built, std::vector<int> stage_hosts,
+             std::vector<std::vector<int>> producers)
+      : p_(std::move(p)), built_(built), stage_hosts_(std::move(stage_hosts)), producers_(std::move(producers)) {}
+  void start() override { p_->create_actors(built_); }
+  void kill() override { p_->kill_actors(); }
+  void close_accounting(double t_s) override { p_->close_accounting(t_s); }
+  void rethrow_if_failed() const override { p_->rethrow_if_failed(); }
+  std::vector<int> hosts_used() const override { return p_->hosts_used(); }
+  std::vector<int> links_used() const override {
+    const std::set<int> l = p_->links_used();
+    return {l.begin(), l.end()};
+  }
+  const std::vector<std::vector<int>>& producers() const override { return producers_; }
+  std::vector<int> stage_hosts() const override { return stage_hosts_; }
+
+ private:
+  std::unique_ptr<SplitPipeline> p_;
+  const platform::BuiltPlatform& built_;
+  std::vector<int> stage_hosts_;
+  std::vector<std::vector<int>> producers_;
+};
+
 }  // namespace
+
+void split_recorder_layout(const partition::Plan& plan, int source_host, int sink_host, std::vector<int>& stage_hosts,
+                           std::vector<std::vector<int>>& producers) {
+  stage_hosts.clear();
+  for (const partition::Stage& st : plan.stages) {
+    if (!st.bands.empty())
+      stage_hosts.push_back(st.bands.front().host);
+    else if (!st.hosts.empty())
+      stage_hosts.push_back(st.hosts.front().host);
+    else
+      throw std::invalid_argument("a stage has no host");
+  }
+  const int s = static_cast<int>(stage_hosts.size());
+  producers.assign(static_cast<std::size_t>(s) + 1, {});
+  if (source_host >= 0) producers[0] = {-1};
+  for (int k = 1; k < s; ++k) producers[static_cast<std::size_t>(k)] = {k - 1};
+  if (sink_host >= 0) producers[static_cast<std::size_t>(s)] = {s - 1};
+}
+
+std::vector<std::pair<int, int>> split_host_pairs(const partition::Plan& plan, int source_host, int sink_host) {
+  std::set<std::pair<int, int>> pairs;
+  auto add = [&](int a, int b) {
+    if (a >= 0 && b >= 0 && a != b) pairs.insert({a, b});
+  };
+  int holder = source_host;  // host holding the next stage's whole input (-1: none)
+  std::vector<int> prev_bands;
+  int prev_gather = -1;
+  for (const partition::Stage& st : plan.stages) {
+    const bool split = st.hosts.size() > 1 || st.bands.size() > 1;
+    if (!split) {
+      const int h = st.hosts.empty() ? -1 : st.hosts[0].host;
+      for (int b : prev_bands) add(b, h);
+      if (prev_bands.empty()) add(holder, h);
+      holder = h;
+      prev_bands.clear();
+      continue;
+    }
+    if (!prev_bands.empty()) {  // the gather host re-splits
+      for (int b : prev_bands) add(b, prev_gather);
+      holder = prev_gather;
+    }
+    prev_bands.clear();
+    for (const partition::Band& b : st.bands) {
+      add(holder, b.host);
+      prev_bands.push_back(b.host);
+    }
+    prev_gather = st.gather_host;
+    holder = -1;
+  }
+  for (int b : prev_bands) add(b, sink_host);
+  if (prev_bands.empty()) add(holder, sink_host);
+  return {pairs.begin(), pairs.end()};
+}
+
+std::unique_ptr<Epoch> make_split_epoch(const config::Scenario& scenario, const partition::Plan& plan,
+                                        const cost::CostModel& cost, recorder::Recorder& rec,
+                                        const platform::BuiltPlatform& built, int source_host, int sink_host,
+                                        EpochHooks* hooks, LinkUsage& links, std::vector<BusyUnion>& host_busy) {
+  check_split_plan(plan);
+  std::vector<int> stage_hosts;
+  std::vector<std::vector<int>> producers;
+  split_recorder_layout(plan, source_host, sink_host, stage_hosts, producers);
+  auto p = std::make_unique<SplitPipeline>(scenario, plan, cost, rec, source_host, sink_host, hooks, links, host_busy);
+  return std::make_unique<SplitEpoch>(std::move(p), built, std::move(stage_hosts), std::move(producers));
+}
+
+void check_split_plan(const partition::Plan& plan) {
+  // Several hosts without row bands (a share-based split, not fpm/ofpm): not executable.
+  for (const partition::Stage& st : plan.stages)
+    if (st.hosts.size() > 1 && st.bands.size() < 2)
+      throw std::runtime_error("split stages are not supported by the runtime yet");
+}
 
 RunSummary run_split(const config::Scenario& scenario, const partition::Plan& plan, const cost::CostModel& cost,
                      const RunOptions& options, int source_host, int sink_host,
                      std::chrono::steady_clock::time_point wall_start) {
   const config::Platform& pf = scenario.platform;
   if (!scenario.dynamics.empty() || scenario.adapt.policy != "none")
-    throw std::runtime_error("split stages together with dynamics or adapt are not supported by the runtime yet");
+    throw std::logic_error("run_split: runs with dynamics or adapt go through run()'s controller");
   if (scenario.weights.enabled)
     throw std::runtime_error("split stages together with weights: are not supported by the runtime yet");
-  // Several hosts without row bands (a share-based split, not fpm/ofpm): not executable.
-  for (const partition::Stage& st : plan.stages)
-    if (st.hosts.size() > 1 && st.bands.size() < 2)
-      throw std::runtime_error("split stages are not supported by the runtime yet");
+  check_split_plan(plan);
   platform::check_power(pf);
   if (sg4::Engine::has_instance())
     throw std::runtime_error("runtime::run: one simulation per process (SimGrid allows one engine)");
@@ -494,27 +691,14 @@ RunSummary run_split(const config::Scenario& scenario, const partition::Plan& pl
   static char* argv[] = {arg0, nullptr};
 #endif
   std::unique_ptr<SplitPipeline> pipe;
-  {
-    std::vector<int> stage_hosts;
-    for (const partition::Stage& st : plan.stages) {
-      if (!st.bands.empty())
-        stage_hosts.push_back(st.bands.front().host);
-      else if (!st.hosts.empty())
-        stage_hosts.push_back(st.hosts.front().host);
-      else
-        throw std::invalid_argument("a stage has no host");
-    }
-    setup.stage_hosts = stage_hosts;
-    const int s = static_cast<int>(stage_hosts.size());
-    setup.producers.assign(static_cast<std::size_t>(s) + 1, {});
-    if (source_host >= 0) setup.producers[0] = {-1};
-    for (int k = 1; k < s; ++k) setup.producers[static_cast<std::size_t>(k)] = {k - 1};
-    if (sink_host >= 0) setup.producers[static_cast<std::size_t>(s)] = {s - 1};
-  }
+  split_recorder_layout(plan, source_host, sink_host, setup.stage_hosts, setup.producers);
   rec = std::make_unique<recorder::Recorder>(setup);
   sg4::Engine engine(&argc, argv);
   platform::configure_engine(scenario.network_model);
-  pipe = std::make_unique<SplitPipeline>(scenario, plan, cost, *rec, source_host, sink_host);
+  LinkUsage link_usage(pf.links.size());
+  std::vector<BusyUnion> host_busy(pf.hosts.size());
+  pipe = std::make_unique<SplitPipeline>(scenario, plan, cost, *rec, source_host, sink_host, nullptr, link_usage,
+                                         host_busy);
   const platform::BuiltPlatform built = platform::build(pf, pipe->route_pairs());
   pipe->create_actors(built);
   engine.run();
@@ -540,7 +724,7 @@ RunSummary run_split(const config::Scenario& scenario, const partition::Plan& pl
     u.idle_w = pw.idle_w;
     u.busy_w = pw.busy_w;
     u.energy_j = sg_host_get_consumed_energy(built.hosts[h]);
-    u.busy_s = pipe->host_busy_s(static_cast<int>(h));
+    u.busy_s = host_busy[h].busy_s();
     u.active = host_active[h];
     fin.hosts.push_back(std::move(u));
   }
@@ -551,8 +735,8 @@ RunSummary run_split(const config::Scenario& scenario, const partition::Plan& pl
     const config::Power pw = pf.links[l].power.value_or(config::Power{});
     u.idle_w = pw.idle_w;
     u.busy_w = pw.busy_w;
-    u.busy_s = pipe->links().busy_s(static_cast<int>(l));
-    u.bytes = pipe->links().bytes(static_cast<int>(l));
+    u.busy_s = link_usage.busy_s(static_cast<int>(l));
+    u.bytes = link_usage.bytes(static_cast<int>(l));
     u.energy_j = pw.idle_w * fin.sim_time_s + (pw.busy_w - pw.idle_w) * u.busy_s;  // as run.cpp
     u.active = link_active[l];
     fin.links.push_back(std::move(u));

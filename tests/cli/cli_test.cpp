@@ -52,6 +52,16 @@ TEST(Cli, RunWithoutScenarioIsAUsageError) {
   EXPECT_NE(r.err.find("missing SCENARIO.yaml"), std::string::npos) << r.err;
 }
 
+TEST(Cli, PlatformOrModelFileGivenToRunIsNamedAsSuch) {
+  const auto out = std::filesystem::temp_directory_path() / ("es-cli-kind-" + std::to_string(::getpid()));
+  auto r = edgesplit("run platforms/edge-hub-cloud.yaml --out '" + out.string() + "'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "platforms/edge-hub-cloud.yaml:10:1: error: expected a scenario (a map with model, platform and partitioner), "
+            "found a platform file (hosts, links); name it from a scenario instead\n");
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 TEST(Cli, ModelsListsTheZooWithTotals) {
   auto r = edgesplit("models");
   ASSERT_EQ(r.code, 0) << r.err;
