@@ -10,11 +10,22 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/common.hpp"
 #include "sim/config/loader.hpp"
+#include "sim/platform/platform_builder.hpp"
 #include "sim/sweep/sweep.hpp"
 
 namespace edgesplit::cli {
 
 namespace {
+
+// What `run` checks before simulating but the loaders do not: power figures for the energy
+// accounting (platform::check_power). Reported like a loader error.
+void check_runnable(const config::Scenario& s, config::Diagnostics& diag) {
+  try {
+    platform::check_power(s.platform);
+  } catch (const config::InputError& e) {
+    diag.error(e.diagnostic().loc, e.diagnostic().key, e.diagnostic().message);
+  }
+}
 
 void validate_sweep(const std::string& path, const config::PartitionerCatalog& catalog, config::Diagnostics& diag) {
   auto sweep_file = sweep::load_sweep(path, diag);
@@ -25,11 +36,11 @@ void validate_sweep(const std::string& path, const config::PartitionerCatalog& c
     for (const auto& p : point.params) overrides.push_back({p.key + "=" + p.value});
     if (point.seed) overrides.push_back({fmt::format("seed={}", *point.seed)});
     config::Diagnostics point_diag;
-    if (sweep_file->base_path.empty()) {
-      config::load_scenario_text(sweep_file->inline_scenario, path, overrides, catalog, point_diag);
-    } else {
-      config::load_scenario(sweep_file->base_path, overrides, catalog, point_diag);
-    }
+    const std::optional<config::Scenario> s =
+        sweep_file->base_path.empty()
+            ? config::load_scenario_text(sweep_file->inline_scenario, path, overrides, catalog, point_diag)
+            : config::load_scenario(sweep_file->base_path, overrides, catalog, point_diag);
+    if (s && !point_diag.has_errors()) check_runnable(*s, point_diag);
     for (auto d : point_diag.items()) {
       if (d.loc.file == "<command line>") {
         // The override came from a grid/zip value: point at that key in the sweep file.
@@ -64,7 +75,13 @@ int cmd_validate(const Args& args) {
     if (sweep::looks_like_sweep(path)) {
       validate_sweep(path, catalog, diag);
     } else {
+      const std::size_t before = diag.items().size();
       config::validate_file(path, catalog, diag);
+      config::Diagnostics kind_diag;
+      if (diag.items().size() == before && config::detect_file_kind(path, kind_diag) == config::FileKind::Scenario) {
+        config::Diagnostics scenario_diag;
+        if (auto s = config::load_scenario(path, {}, catalog, scenario_diag)) check_runnable(*s, diag);
+      }
     }
   }
   if (diag.has_errors()) {
