@@ -73,11 +73,11 @@ int cmd_run(const Args& args) {
       "{}: {} requests by {} in {:.6g} simulated s ({:.3g} s wall)\n"
       "  throughput  {:.6g} requests/s\n"
       "  latency     p50 {:.6g} s, p95 {:.6g} s, p99 {:.6g} s, max {:.6g} s\n"
-      "  bottleneck  stage {} on {} ({})\n"
+      "  bottleneck  {} on {} ({})\n"
       "  energy      {:.6g} J per inference ({:.6g} J in all, {:.6g} J on the hosts and links the plan uses)\n"
       "  outputs     {}\n",
       planned->scenario.name, r.requests_completed, planned->plan.partitioner, r.sim_time_s, r.wall_time_s,
-      r.throughput_rps, r.latency_p50_s, r.latency_p95_s, r.latency_p99_s, r.latency_max_s, r.bottleneck_stage,
+      r.throughput_rps, r.latency_p50_s, r.latency_p95_s, r.latency_p99_s, r.latency_max_s, r.bottleneck_stage < 0 ? std::string("the source") : fmt::format("stage {}", r.bottleneck_stage),
       r.bottleneck_host, r.bottleneck_resource, r.energy_per_inference_j, r.energy_total_j, r.energy_active_j,
       r.out_dir.empty() ? options.out_dir : r.out_dir);
   return 0;

@@ -261,6 +261,7 @@ void Recorder::send_begin(int from, double t_s) {
 void Recorder::send_end(int from, int64_t req, int to, double t_s, double bytes) {
   advance(t_s);
   const double begin_s = send_open_[static_cast<std::size_t>(from + 1)];
+  if (from < 0 && t_s > begin_s) source_send_s_ += t_s - begin_s;  // the source's sends are sequential
   if (from >= 0) {
     double& open = open_since_[static_cast<std::size_t>(from)][1];
     credit(from, 1, open, t_s);
@@ -379,6 +380,13 @@ Summary Recorder::finish(const Final& f) {
       out.bottleneck_stage = k;
       out.bottleneck_resource = b[0] >= b[1] ? "compute" : "network";
     }
+  }
+  // The source's input transfers limit the run when they kept its link busier than any stage
+  // (stage -1: the workload source, docs/REFERENCE.md).
+  if (setup_.source_host >= 0 && source_send_s_ > best) {
+    out.bottleneck_stage = -1;
+    out.bottleneck_resource = "network";
+    out.bottleneck_host = sc.platform.hosts[static_cast<std::size_t>(setup_.source_host)].name;
   }
   if (out.bottleneck_stage >= 0) out.bottleneck_host = sc.platform.hosts[static_cast<std::size_t>(host_of(out.bottleneck_stage))].name;
 

@@ -140,6 +140,7 @@ class Recorder {
   std::vector<std::array<double, 2>> open_since_;  ///< NaN when idle; advanced as windows close
   std::vector<std::array<double, 2>> window_busy_;
   std::vector<std::array<double, 2>> total_busy_;
+  double source_send_s_ = 0;  ///< time the source spent sending inputs (whole run)
   std::vector<double> send_open_;  ///< per entity (source first): start of its current send
   std::vector<double> weights_ready_s_;  ///< per stage: stages.csv weights_ready_s
   std::vector<double> stage_flops_;      ///< per stage of the first plan: stages.csv flops

@@ -158,6 +158,21 @@ TEST(Cli, RunPrintsTheSummaryAndWritesSummaryJsonLast) {
   std::filesystem::remove_all(out);
 }
 
+// quickstart: vgg16's 602,112-byte input crosses the 100 Mbps Wi-Fi from rpi-0 in 48 ms, longer
+// than its one stage computes (8.6 ms), at 20 requests/s: the source's link is the busiest resource.
+TEST(Cli, SourceTransfersSlowerThanEveryStageAreTheBottleneck) {
+  const auto out = std::filesystem::temp_directory_path() / ("es-cli-src-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(out);
+  auto r = edgesplit("run scenarios/quickstart.yaml --quiet --out '" + out.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("bottleneck  the source on rpi-0 (network)"), std::string::npos) << r.out;
+  const std::string summary = slurp((out / "summary.json").string());
+  EXPECT_NE(summary.find("\"bottleneck\": {\n    \"stage\": -1,\n    \"host\": \"rpi-0\",\n    \"resource\": \"network\""),
+            std::string::npos)
+      << summary;
+  std::filesystem::remove_all(out);
+}
+
 }  // namespace
 
 namespace {
