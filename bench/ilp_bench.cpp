@@ -1,9 +1,10 @@
 // Measures the `ilp` partitioner (CBC solve time, status, gap) on zoo models over an edge
 // platform built in code: resnet50 at block granularity on 3 and 4 hosts, vgg16 and resnet50
-// at layer granularity. Usage: ilp_bench [time_limit_s [case]], where `case` runs only the cases
-// whose label (model-hosts-granularity-preload|ondemand, e.g. resnet50-3-block-preload) contains
-// it, and adds resnet50 at layer granularity and vgg16 on 4 hosts to the candidates. A report,
-// not a test.
+// at layer granularity, for one request's latency and (objective: throughput) for the period.
+// Usage: ilp_bench [time_limit_s [case [cold]]], where `case` runs only the cases whose label
+// (model-hosts-granularity-preload|ondemand|throughput, e.g. resnet50-3-block-preload) contains
+// it, and adds resnet50 at layer granularity and vgg16 and resnet50 on 4 hosts to the candidates;
+// `cold` sets warm_start: false (CBC without the local-search start). A report, not a test.
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -67,12 +68,14 @@ es::config::Node scalar(const std::string& text, const std::string& key) {
 }
 
 void run(const std::string& model_name, std::size_t hosts, const std::string& granularity, bool preload,
-         const std::string& time_limit) {
+         const std::string& objective, const std::string& time_limit, bool cold) {
   const auto graph = *es::model::zoo_model(model_name);
   const auto plat = platform(hosts);
   const es::cost::AnalyticCost cost(graph, plat, 1);
   const es::config::Options options({{"granularity", scalar(granularity, "granularity")},
                                      {"preload", scalar(preload ? "true" : "false", "preload")},
+                                     {"objective", scalar(objective, "objective")},
+                                     {"warm_start", scalar(cold ? "false" : "true", "warm_start")},
                                      {"time_limit_s", scalar(time_limit, "time_limit_s")}});
   const es::partition::Problem problem{graph, es::partition::host_views(plat), cost, 1, 2,
                                        es::partition::Objective::Latency, options, "", ""};
@@ -84,11 +87,14 @@ void run(const std::string& model_name, std::size_t hosts, const std::string& gr
   const double cpu_s = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   std::string hosts_used;
   for (const auto& s : plan.stages) hosts_used += plan.stages.size() > 12 ? "" : plat.hosts[static_cast<std::size_t>(s.hosts[0].host)].name + " ";
-  fmt::print("{:9} {} hosts {:5} preload={:5} layers={:3} groups={:3} status={:8} gap={:.2e} solve={:7.3f}s wall={:7.3f}s cpu={:7.3f}s "
-             "latency={:.6f}s start={:.6f}s stages={} [{}]\n",
-             model_name, hosts, granularity, preload, graph.size(), plan.notes.at("groups"), plan.notes.at("status"),
-             std::stod(plan.notes.at("gap")), std::stod(plan.notes.at("solve_time_s")), wall_s, cpu_s, plan.predicted_latency_s,
-             std::stod(plan.notes.at("start_latency_s")), plan.stages.size(), hosts_used);
+  const bool throughput = objective == "throughput";
+  fmt::print("{:9} {} hosts {:5} {} layers={:3} groups={:3} status={:8} gap={:.2e} solve={:7.3f}s wall={:7.3f}s cpu={:7.3f}s "
+             "{}={:.6f}s start={:.6f}s stages={} [{}]\n",
+             model_name, hosts, granularity, throughput ? "throughput   " : fmt::format("preload={:5}", preload), graph.size(),
+             plan.notes.at("groups"), plan.notes.at("status"), std::stod(plan.notes.at("gap")),
+             std::stod(plan.notes.at("solve_time_s")), wall_s, cpu_s, throughput ? "period" : "latency",
+             throughput ? plan.predicted_bottleneck_s : plan.predicted_latency_s,
+             std::stod(plan.notes.at(throughput ? "start_period_s" : "start_latency_s")), plan.stages.size(), hosts_used);
   std::fflush(stdout);
 }
 
@@ -97,11 +103,13 @@ void run(const std::string& model_name, std::size_t hosts, const std::string& gr
 int main(int argc, char** argv) {
   const std::string limit = argc > 1 ? argv[1] : "30";
   const std::string only = argc > 2 ? argv[2] : "";  // run only the cases whose label contains this
+  const bool cold = argc > 3 && std::string(argv[3]) == "cold";
   struct Case {
     std::string model;
     std::size_t hosts;
     std::string granularity;
     bool preload;
+    std::string objective = "latency";
   };
   std::vector<Case> cases;
   for (bool preload : {true, false}) {
@@ -110,14 +118,21 @@ int main(int argc, char** argv) {
     cases.push_back({"resnet50", 4, "block", preload});
     cases.push_back({"vgg16", 3, "layer", preload});
   }
+  // objective: throughput (the period; weight loading does not enter it).
+  cases.push_back({"vgg16", 3, "layer", true, "throughput"});
+  cases.push_back({"resnet50", 3, "block", true, "throughput"});
   if (!only.empty()) {
     cases.push_back({"resnet50", 3, "layer", true});
     cases.push_back({"vgg16", 4, "layer", true});
+    cases.push_back({"vgg16", 4, "layer", true, "throughput"});
+    cases.push_back({"resnet50", 4, "block", true, "throughput"});
+    cases.push_back({"resnet50", 3, "layer", true, "throughput"});
   }
   for (const auto& c : cases) {
-    const std::string label = fmt::format("{}-{}-{}-{}", c.model, c.hosts, c.granularity, c.preload ? "preload" : "ondemand");
+    const std::string label = fmt::format("{}-{}-{}-{}", c.model, c.hosts, c.granularity,
+                                          c.objective == "throughput" ? "throughput" : c.preload ? "preload" : "ondemand");
     if (!only.empty() && label.find(only) == std::string::npos) continue;
-    run(c.model, c.hosts, c.granularity, c.preload, limit);
+    run(c.model, c.hosts, c.granularity, c.preload, c.objective, limit, cold);
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 // `ilp`: one-request latency with weight loading as a MILP (Viramontes and Davoodi, ISQED 2023),
-// solved by COIN-OR CBC through its C interface. Formulation and choices: docs/ILP.md; the
-// schedule it optimises is partitioners/schedule.hpp's, which also checks its answer.
+// or the pipeline period (objective: throughput), solved by COIN-OR CBC through its C interface.
+// Formulation and choices: docs/ILP.md; the schedule it optimises is partitioners/schedule.hpp's,
+// the period ilp_host_period's; both also check its answer.
 #include "partitioners/ilp.hpp"
 
 #include <Cbc_C_Interface.h>
@@ -13,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -132,6 +134,64 @@ WeightOptions ilp_weight_options(const Problem& p, const Options& o, const confi
   return w;
 }
 
+HostPeriod ilp_host_period(const Problem& p, const std::vector<int>& device_of_layer) {
+  const model::Graph& g = p.graph;
+  const std::size_t L = g.size();
+  if (device_of_layer.size() != L) throw std::invalid_argument("ilp_host_period: one host per layer expected");
+  for (int h : device_of_layer)
+    if (h < 0 || static_cast<std::size_t>(h) >= p.hosts.size())
+      throw std::invalid_argument(fmt::format("ilp_host_period: host index {} out of range", h));
+  // Stages: maximal runs of consecutive ids on one host (as the plan's stages).
+  std::vector<int> run(L), run_host;
+  for (std::size_t l = 0; l < L; ++l) {
+    if (l == 0 || device_of_layer[l] != device_of_layer[l - 1]) run_host.push_back(device_of_layer[l]);
+    run[l] = static_cast<int>(run_host.size()) - 1;
+  }
+  const std::size_t R = run_host.size();
+  HostPeriod out;
+  out.compute_s.assign(p.hosts.size(), 0.0);
+  out.send_s.assign(p.hosts.size(), 0.0);
+  for (std::size_t l = 0; l < L; ++l)
+    out.compute_s[static_cast<std::size_t>(device_of_layer[l])] += p.cost.compute_s(l, device_of_layer[l]);
+  // Bytes each stage sends to each later stage: a tensor once per reading stage.
+  std::vector<std::map<int, double>> to(R);
+  std::vector<double> output_bytes(R, 0.0);
+  std::vector<char> reads_input(R, 0);
+  for (std::size_t l = 0; l < L; ++l) {
+    const double bytes = g.output_bytes(l, p.batch);
+    const auto& consumers = g.consumers(l);
+    if (consumers.empty()) output_bytes[static_cast<std::size_t>(run[l])] += bytes;
+    std::vector<int> dests;
+    for (auto c : consumers)
+      if (run[c] != run[l]) dests.push_back(run[c]);
+    std::sort(dests.begin(), dests.end());
+    dests.erase(std::unique(dests.begin(), dests.end()), dests.end());
+    for (int d : dests) to[static_cast<std::size_t>(run[l])][d] += bytes;
+    for (auto in : g.layer(l).inputs)
+      if (in == model::kInput) reads_input[static_cast<std::size_t>(run[l])] = 1;
+  }
+  const int sink = p.sink_host.empty() ? -1 : util::host_index(p, p.sink_host);
+  const int source = p.source_host.empty() ? -1 : util::host_index(p, p.source_host);
+  if (!p.sink_host.empty() && sink < 0) throw std::invalid_argument("unknown sink host " + p.sink_host);
+  if (!p.source_host.empty() && source < 0) throw std::invalid_argument("unknown source host " + p.source_host);
+  const double input_bytes = g.input_bytes(p.batch);
+  for (std::size_t r = 0; r < R; ++r) {
+    const int h = run_host[r];
+    double send = 0;
+    for (const auto& [d, bytes] : to[r]) send += p.cost.send_s(bytes, h, run_host[static_cast<std::size_t>(d)]);
+    if (sink >= 0) send += p.cost.send_s(output_bytes[r], h, sink);
+    out.send_s[static_cast<std::size_t>(h)] += send;
+    if (source >= 0 && reads_input[r]) out.source_s += p.cost.send_s(input_bytes, source, h);
+  }
+  out.period_s = out.source_s;
+  for (std::size_t h = 0; h < p.hosts.size(); ++h) out.period_s = std::max({out.period_s, out.compute_s[h], out.send_s[h]});
+  return out;
+}
+
+double ilp_host_period_s(const Problem& p, const std::vector<int>& device_of_layer) {
+  return ilp_host_period(p, device_of_layer).period_s;
+}
+
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -171,6 +231,7 @@ struct Settings {
   double time_limit_s = 30;
   bool block = false;
   bool warm_start = true;
+  bool throughput = false;  // objective: throughput (the host period) instead of latency
   int block_layers = 8;
   WeightOptions weights;
   std::vector<int> hosts;  // candidate host indices
@@ -186,6 +247,10 @@ Settings read_settings(const Problem& p, const Options& o, const config::Scenari
   s.block_layers = static_cast<int>(std::min<int64_t>(int_option(o, "block_layers", 8), 1 << 20));
   s.weights = ilp_weight_options(p, o, scenario);
   s.warm_start = bool_option(o, "warm_start", true);
+  const std::string objective = util::string_option(o, "objective", "latency");
+  if (objective != "latency" && objective != "throughput")
+    util::fail(*util::option(o, "objective"), fmt::format("expected latency or throughput, found \"{}\"", objective));
+  s.throughput = objective == "throughput";
   if (auto list = util::host_list(p, o, "hosts")) {
     s.hosts = *list;
   } else {
@@ -242,6 +307,7 @@ struct Lp {
 struct Instance {
   const Problem& p;
   WeightOptions w;
+  bool throughput = false;                        // value() is the host period, not the latency
   std::vector<int> cand;                          // candidate host indices, k -> host
   std::vector<std::vector<model::LayerId>> groups;
   std::vector<int> group_of;                      // layer -> group
@@ -265,10 +331,15 @@ struct Instance {
   double latency(const std::vector<int>& gk) const {
     return fits(gk) ? one_request_latency_s(p, expand(gk), w) : kInf;
   }
+  /// The objective of an assignment: its latency, or with `throughput` its host period.
+  double value(const std::vector<int>& gk) const {
+    if (!fits(gk)) return kInf;
+    return throughput ? ilp_host_period_s(p, expand(gk)) : one_request_latency_s(p, expand(gk), w);
+  }
 };
 
 Instance make_instance(const Problem& p, const Settings& s) {
-  Instance in{p, s.weights, s.hosts, {}, {}, {}, {}};
+  Instance in{p, s.weights, s.throughput, s.hosts, {}, {}, {}, {}};
   if (s.block) {
     in.groups = ilp_blocks(p.graph, s.block_layers);
   } else {
@@ -296,7 +367,7 @@ Instance make_instance(const Problem& p, const Settings& s) {
 
 struct Start {
   std::vector<int> gk;  // empty: none found
-  double latency_s = kInf;
+  double value_s = kInf;  // the objective: one request's latency, or the host period (throughput)
 };
 
 Start heuristic_start(const Instance& in, double budget_s) {
@@ -306,8 +377,8 @@ Start heuristic_start(const Instance& in, double budget_s) {
   Start best;
   for (std::size_t k = 0; k < K; ++k) {
     std::vector<int> gk(G, static_cast<int>(k));
-    const double v = in.latency(gk);
-    if (v < best.latency_s) best = {gk, v};
+    const double v = in.value(gk);
+    if (v < best.value_s) best = {gk, v};
   }
   if (best.gk.empty()) {
     // No host holds everything: pack groups in id order, staying on the current host while it
@@ -327,7 +398,7 @@ Start heuristic_start(const Instance& in, double budget_s) {
       room[cur] -= in.group_weight_bytes[g];
       gk[g] = static_cast<int>(cur);
     }
-    if (ok) best = {gk, in.latency(gk)};
+    if (ok) best = {gk, in.value(gk)};
   }
   if (best.gk.empty()) return best;
 
@@ -341,8 +412,8 @@ Start heuristic_start(const Instance& in, double budget_s) {
   };
   auto try_move = [&](Start& cur, std::vector<int>& gk) {
     ++evals;
-    const double v = in.latency(gk);
-    if (v < cur.latency_s * (1 - 1e-12)) {
+    const double v = in.value(gk);
+    if (v < cur.value_s * (1 - 1e-12)) {
       cur = {gk, v};
       return true;
     }
@@ -387,10 +458,10 @@ Start heuristic_start(const Instance& in, double budget_s) {
     for (int i = 0; i < 3; ++i)
       next.gk[std::uniform_int_distribution<std::size_t>(0, G - 1)(rng)] =
           static_cast<int>(std::uniform_int_distribution<std::size_t>(0, K - 1)(rng));
-    next.latency_s = in.latency(next.gk);
+    next.value_s = in.value(next.gk);
     ++evals;
     next = descend(next);
-    if (next.latency_s < best.latency_s * (1 - 1e-12)) best = std::move(next);
+    if (next.value_s < best.value_s * (1 - 1e-12)) best = std::move(next);
   }
   return best;
 }
@@ -403,13 +474,37 @@ struct Model {
   int makespan = -1;
 };
 
+/// The assignment columns x[g][k] (each group on exactly one host; 0 where its weights do not
+/// fit) and the memory rows (weights of the groups on host k within its capacity).
+void add_assignment(const Instance& in, Model& m) {
+  Lp& lp = m.lp;
+  const std::size_t G = in.groups.size(), K = in.cand.size();
+  m.x.assign(G, std::vector<int>(K));
+  for (std::size_t g = 0; g < G; ++g) {
+    std::vector<std::pair<int, double>> one;
+    for (std::size_t k = 0; k < K; ++k) {
+      m.x[g][k] = lp.binary(in.allowed[g][k] ? 1.0 : 0.0);
+      one.push_back({m.x[g][k], 1.0});
+    }
+    lp.eq(one, 1.0);
+  }
+  double all_bytes = 0;
+  for (double b : in.group_weight_bytes) all_bytes += b;
+  for (std::size_t k = 0; k < K; ++k) {
+    const double cap = in.p.hosts[static_cast<std::size_t>(in.cand[k])].memory_bytes;
+    if (cap <= 0 || all_bytes <= cap) continue;
+    std::vector<std::pair<int, double>> t;
+    for (std::size_t g = 0; g < G; ++g) t.push_back({m.x[g][k], in.group_weight_bytes[g] / cap});
+    lp.row(t, -kInf, 1.0);
+  }
+}
+
 /// Builds the MILP in time units of `scale` seconds; every time is bounded by `horizon`
 /// (an upper bound on the optimal latency, in those units). docs/ILP.md lists the rows.
 Model build_model(const Instance& in, double scale, double horizon) {
   const Problem& p = in.p;
   const model::Graph& graph = p.graph;
   const std::size_t L = graph.size();
-  const std::size_t G = in.groups.size();
   const std::size_t K = in.cand.size();
   const bool preload = in.w.preload;
   const double U = horizon;
@@ -467,25 +562,7 @@ Model build_model(const Instance& in, double scale, double horizon) {
   Lp& lp = m.lp;
   m.makespan = lp.col(0.0, U, 1.0);
   const int makespan = m.makespan;
-  m.x.assign(G, std::vector<int>(K));
-  for (std::size_t g = 0; g < G; ++g) {
-    std::vector<std::pair<int, double>> one;
-    for (std::size_t k = 0; k < K; ++k) {
-      m.x[g][k] = lp.binary(ok(g, k) ? 1.0 : 0.0);
-      one.push_back({m.x[g][k], 1.0});
-    }
-    lp.eq(one, 1.0);  // each group on exactly one host
-  }
-  // Memory: weights of the groups on host k within its capacity.
-  double all_bytes = 0;
-  for (double b : in.group_weight_bytes) all_bytes += b;
-  for (std::size_t k = 0; k < K; ++k) {
-    const double cap = p.hosts[static_cast<std::size_t>(host(k))].memory_bytes;
-    if (cap <= 0 || all_bytes <= cap) continue;
-    std::vector<std::pair<int, double>> t;
-    for (std::size_t g = 0; g < G; ++g) t.push_back({m.x[g][k], in.group_weight_bytes[g] / cap});
-    lp.row(t, -kInf, 1.0);
-  }
+  add_assignment(in, m);
 
   std::vector<int> S(L), F(L), A(L), P(L, -1);
   for (model::LayerId l = 0; l < L; ++l) {
@@ -644,6 +721,259 @@ Model build_model(const Instance& in, double scale, double horizon) {
   return m;
 }
 
+/// The throughput MILP (docs/ILP.md "Throughput"): minimise T >= ilp_host_period's terms, in
+/// time units of `scale` seconds; `horizon` bounds T (in those units). No big-M: given x, every
+/// auxiliary column has a lower bound that is its exact 0/1 value (or an upper bound, for the
+/// "same stage" columns), and all enter the rows on T with the sign that makes the least T exact.
+Model build_throughput_model(const Instance& in, double scale, double horizon) {
+  const Problem& p = in.p;
+  const model::Graph& graph = p.graph;
+  const std::size_t L = graph.size();
+  const std::size_t K = in.cand.size();
+  const config::Platform& plat = p.cost.platform();
+  auto host = [&](std::size_t k) { return in.cand[k]; };
+  auto gidx = [&](model::LayerId l) { return static_cast<std::size_t>(in.group_of[l]); };
+  auto ok = [&](model::LayerId l, std::size_t k) { return in.allowed[gidx(l)][k] != 0; };
+
+  Model m;
+  Lp& lp = m.lp;
+  m.makespan = lp.col(0.0, horizon, 1.0);
+  const int T = m.makespan;
+  add_assignment(in, m);
+  auto X = [&](model::LayerId l, std::size_t k) { return m.x[gidx(l)][k]; };
+
+  // Compute: a host runs every one of its layers once per period.
+  for (std::size_t k = 0; k < K; ++k) {
+    std::vector<std::pair<int, double>> t{{T, 1.0}};
+    for (model::LayerId l = 0; l < L; ++l)
+      if (ok(l, k)) t.push_back({X(l, k), -p.cost.compute_s(l, host(k)) / scale});
+    lp.geq(t, 0.0);
+  }
+
+  // A 0/1 quantity: a column, or the constant `value` when col < 0.
+  struct Ind {
+    int col = -1;
+    double value = 0;
+  };
+  auto is_const = [](const Ind& a, double v) { return a.col < 0 && a.value == v; };
+  // cont[t] = 1 when layers t and t+1 are on one host (so in one stage): sum_k z[t][k] with
+  // z = x[t][k] AND x[t+1][k] written exactly (z <= both, z >= their sum - 1).
+  std::vector<Ind> cont(L > 0 ? L - 1 : 0);
+  for (model::LayerId t = 0; t + 1 < L; ++t) {
+    if (gidx(t) == gidx(t + 1)) {
+      cont[t] = {-1, 1.0};
+      continue;
+    }
+    std::vector<std::pair<int, double>> sum;
+    for (std::size_t k = 0; k < K; ++k) {
+      if (!ok(t, k) || !ok(t + 1, k)) continue;
+      const int z = lp.col(0.0, 1.0);
+      lp.geq({{X(t, k), 1.0}, {z, -1.0}}, 0.0);
+      lp.geq({{X(t + 1, k), 1.0}, {z, -1.0}}, 0.0);
+      lp.geq({{z, 1.0}, {X(t, k), -1.0}, {X(t + 1, k), -1.0}}, -1.0);
+      sum.push_back({z, 1.0});
+    }
+    if (sum.empty()) {
+      cont[t] = {-1, 0.0};
+    } else {
+      const int c = lp.col(0.0, 1.0);
+      sum.push_back({c, -1.0});
+      lp.eq(sum, 0.0);
+      cont[t] = {c, 0.0};
+    }
+  }
+  // same(i, j): at most 1 when layers i..j are all on one host (one stage), else 0. Only upper
+  // bounds: it is used to cancel a charge, so the solver raises it to its true value.
+  std::map<std::pair<model::LayerId, model::LayerId>, Ind> memo;
+  auto same = [&](model::LayerId i, model::LayerId j) -> Ind {
+    if (i > j) std::swap(i, j);
+    if (i == j) return {-1, 1.0};
+    if (auto it = memo.find({i, j}); it != memo.end()) return it->second;
+    // Extend the longest memoised prefix i..e one layer at a time.
+    model::LayerId e = i;
+    Ind r{-1, 1.0};
+    for (model::LayerId q = j; q > i; --q)
+      if (auto it = memo.find({i, q}); it != memo.end()) {
+        e = q;
+        r = it->second;
+        break;
+      }
+    for (model::LayerId q = e + 1; q <= j; ++q) {
+      const Ind b = cont[q - 1];
+      if (is_const(r, 0.0) || is_const(b, 0.0)) {
+        r = {-1, 0.0};
+      } else if (r.col < 0) {
+        r = b;
+      } else if (b.col >= 0) {
+        const int n = lp.col(0.0, 1.0);
+        lp.geq({{r.col, 1.0}, {n, -1.0}}, 0.0);
+        lp.geq({{b.col, 1.0}, {n, -1.0}}, 0.0);
+        r = {n, 0.0};
+      }
+      memo[{i, q}] = r;
+    }
+    return r;
+  };
+  // Sum of blockers: true when one is the constant 1 (the charge never applies); else their
+  // columns are appended to `terms` with coefficient +1.
+  auto add_blockers = [&](const std::vector<Ind>& blockers, std::vector<std::pair<int, double>>& terms) {
+    for (const Ind& b : blockers) {
+      if (is_const(b, 1.0)) return true;
+      if (b.col >= 0) terms.push_back({b.col, 1.0});
+    }
+    return false;
+  };
+
+  std::vector<std::vector<std::pair<int, double>>> send(K, std::vector<std::pair<int, double>>{{T, 1.0}});
+  const int batch = p.batch;
+  // Tensors between stages. Stage R (host k) sends D (host k' != k), for every later stage D
+  // that reads one of its tensors: route latency(k, k') once, plus bytes(l) / bandwidth(k, k')
+  // for each layer l of R that D reads. Each charge sits on one (producer l, consumer c) edge:
+  // - bytes of l to D on the first consumer c of l in D: v >= x[l][k] + x[c][k'] - 1 - sum over
+  //   earlier consumers c' of l of same(c', c);
+  // - the latency of R -> D on the first edge (c, l) in (consumer, producer) order with l in R and
+  //   c in D: lambda >= x[l][k] + x[c][k'] - 1 - B, B <= 1, B <= sum over earlier edges (c', l')
+  //   of beta, beta <= same(l', l), beta <= same(c', c).
+  struct Edge {
+    model::LayerId c, l;
+  };
+  std::vector<Edge> edges;
+  for (model::LayerId l = 0; l < L; ++l) {
+    const double bytes = graph.output_bytes(l, batch);
+    if (!(bytes > 0)) continue;  // evaluate skips a destination with 0 bytes
+    std::vector<model::LayerId> cs(graph.consumers(l).begin(), graph.consumers(l).end());
+    std::sort(cs.begin(), cs.end());
+    cs.erase(std::unique(cs.begin(), cs.end()), cs.end());
+    for (std::size_t i = 0; i < cs.size(); ++i) {
+      const model::LayerId c = cs[i];
+      edges.push_back({c, l});
+      if (gidx(l) == gidx(c)) continue;
+      std::vector<Ind> blockers;
+      for (std::size_t j = 0; j < i; ++j) blockers.push_back(same(cs[j], c));
+      std::vector<std::pair<int, double>> block_terms;
+      if (add_blockers(blockers, block_terms)) continue;
+      for (std::size_t k = 0; k < K; ++k)
+        for (std::size_t k2 = 0; k2 < K; ++k2) {
+          if (k == k2 || !ok(l, k) || !ok(c, k2)) continue;
+          const double coef = bytes / plat.route_bandwidth_Bps(host(k), host(k2)) / scale;
+          const int v = lp.col(0.0, 1.0);
+          std::vector<std::pair<int, double>> t{{v, 1.0}, {X(l, k), -1.0}, {X(c, k2), -1.0}};
+          t.insert(t.end(), block_terms.begin(), block_terms.end());
+          lp.geq(t, -1.0);
+          send[k].push_back({v, -coef});
+        }
+    }
+  }
+  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) { return a.c != b.c ? a.c < b.c : a.l < b.l; });
+  for (std::size_t q = 0; q < edges.size(); ++q) {
+    const auto [c, l] = edges[q];
+    if (gidx(l) == gidx(c)) continue;
+    bool any = false;
+    for (std::size_t k = 0; k < K; ++k)
+      for (std::size_t k2 = 0; k2 < K; ++k2)
+        any = any || (k != k2 && ok(l, k) && ok(c, k2) && plat.route_latency_s(host(k), host(k2)) > 0);
+    if (!any) continue;
+    std::vector<std::pair<int, double>> block_terms;
+    bool blocked = false;
+    for (std::size_t q2 = 0; q2 < q && !blocked; ++q2) {
+      const auto [c2, l2] = edges[q2];
+      // c2 inside l's stage (c2 <= max(l, l2) with l2 in it) cannot share a stage with c.
+      if (c2 <= std::max(l, l2)) continue;
+      const Ind a = same(l2, l), b = same(c2, c);
+      if (is_const(a, 0.0) || is_const(b, 0.0)) continue;
+      if (a.col < 0 && b.col < 0) {
+        blocked = true;
+      } else if (a.col < 0 || b.col < 0) {
+        block_terms.push_back({a.col < 0 ? b.col : a.col, 1.0});
+      } else {
+        const int beta = lp.col(0.0, 1.0);
+        lp.geq({{a.col, 1.0}, {beta, -1.0}}, 0.0);
+        lp.geq({{b.col, 1.0}, {beta, -1.0}}, 0.0);
+        block_terms.push_back({beta, 1.0});
+      }
+    }
+    if (blocked) continue;
+    int B = -1;
+    if (!block_terms.empty()) {
+      B = lp.col(0.0, 1.0);
+      std::vector<std::pair<int, double>> t{{B, 1.0}};
+      for (const auto& [col, one] : block_terms) t.push_back({col, -one});
+      lp.row(t, -kInf, 0.0);
+    }
+    for (std::size_t k = 0; k < K; ++k)
+      for (std::size_t k2 = 0; k2 < K; ++k2) {
+        if (k == k2 || !ok(l, k) || !ok(c, k2)) continue;
+        const double lat = plat.route_latency_s(host(k), host(k2));
+        if (!(lat > 0)) continue;
+        const int lambda = lp.col(0.0, 1.0);
+        std::vector<std::pair<int, double>> t{{lambda, 1.0}, {X(l, k), -1.0}, {X(c, k2), -1.0}};
+        if (B >= 0) t.push_back({B, 1.0});
+        lp.geq(t, -1.0);
+        send[k].push_back({lambda, -lat / scale});
+      }
+  }
+
+  // Model outputs to the sink: each stage sends the bytes of its outputs, with one latency
+  // charged on its first output layer: w >= x[o][k] - sum over earlier outputs o' of same(o', o).
+  const int sink = p.sink_host.empty() ? -1 : util::host_index(p, p.sink_host);
+  if (sink >= 0) {
+    std::vector<model::LayerId> outs;
+    for (model::LayerId o = 0; o < L; ++o)
+      if (graph.consumers(o).empty() && graph.output_bytes(o, batch) > 0) outs.push_back(o);
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      const model::LayerId o = outs[i];
+      std::vector<Ind> blockers;
+      for (std::size_t j = 0; j < i; ++j) blockers.push_back(same(outs[j], o));
+      std::vector<std::pair<int, double>> block_terms;
+      const bool blocked = add_blockers(blockers, block_terms);
+      for (std::size_t k = 0; k < K; ++k) {
+        if (!ok(o, k) || host(k) == sink) continue;
+        send[k].push_back({X(o, k), -graph.output_bytes(o, batch) / plat.route_bandwidth_Bps(host(k), sink) / scale});
+        const double lat = plat.route_latency_s(host(k), sink);
+        if (blocked || !(lat > 0)) continue;
+        const int w = lp.col(0.0, 1.0);
+        std::vector<std::pair<int, double>> t{{w, 1.0}, {X(o, k), -1.0}};
+        t.insert(t.end(), block_terms.begin(), block_terms.end());
+        lp.geq(t, 0.0);
+        send[k].push_back({w, -lat / scale});
+      }
+    }
+  }
+  for (auto& t : send) lp.geq(std::move(t), 0.0);
+
+  // The source sends the input to every stage that reads it: one charge per stage, on its
+  // first reading layer, as for the sink.
+  const int source = p.source_host.empty() ? -1 : util::host_index(p, p.source_host);
+  const double input_bytes = graph.input_bytes(batch);
+  if (source >= 0 && input_bytes > 0) {
+    std::vector<model::LayerId> readers;
+    for (model::LayerId l = 0; l < L; ++l)
+      for (auto u : graph.layer(l).inputs)
+        if (u == model::kInput) {
+          readers.push_back(l);
+          break;
+        }
+    std::vector<std::pair<int, double>> src{{T, 1.0}};
+    for (std::size_t i = 0; i < readers.size(); ++i) {
+      const model::LayerId r = readers[i];
+      std::vector<Ind> blockers;
+      for (std::size_t j = 0; j < i; ++j) blockers.push_back(same(readers[j], r));
+      std::vector<std::pair<int, double>> block_terms;
+      if (add_blockers(blockers, block_terms)) continue;
+      for (std::size_t k = 0; k < K; ++k) {
+        if (!ok(r, k) || host(k) == source) continue;
+        const int w = lp.col(0.0, 1.0);
+        std::vector<std::pair<int, double>> t{{w, 1.0}, {X(r, k), -1.0}};
+        t.insert(t.end(), block_terms.begin(), block_terms.end());
+        lp.geq(t, 0.0);
+        src.push_back({w, -p.cost.send_s(input_bytes, source, host(k)) / scale});
+      }
+    }
+    lp.geq(src, 0.0);
+  }
+  return m;
+}
+
 struct Solved {
   bool has_solution = false, optimal = false, infeasible = false;
   std::vector<int> gk;
@@ -764,6 +1094,17 @@ std::vector<Stage> stages_of(const std::vector<int>& device_of_layer) {
   return stages;
 }
 
+// objective: throughput models no CIM reprogramming (evaluate.hpp adds its time to a stage's
+// compute when the stage overflows the arrays): refused for such candidate hosts.
+void refuse_reprogramming(const Problem& p, const Instance& in, const Options& o) {
+  for (int h : in.cand)
+    if (p.cost.reprograms(h))
+      util::fail(*util::option(o, "objective"),
+                 fmt::format("objective: throughput is not implemented for hosts that reprogram their arrays (host {} is "
+                             "kind: cim with reprogram); use objective: latency, or leave {} out of `hosts`",
+                             p.hosts[static_cast<std::size_t>(h)].name, p.hosts[static_cast<std::size_t>(h)].name));
+}
+
 class IlpPartitioner : public Partitioner {
  public:
   explicit IlpPartitioner(Options options) : options_(std::move(options)) {}
@@ -772,14 +1113,15 @@ class IlpPartitioner : public Partitioner {
     const Settings s = read_settings(p, options_, scenario_of(p));
     if (p.graph.size() == 0) throw std::invalid_argument("ilp: the model has no layers");
     const Instance in = make_instance(p, s);
+    if (s.throughput) refuse_reprogramming(p, in, options_);
 
     const auto t_start = std::chrono::steady_clock::now();
     const Start start = s.warm_start ? heuristic_start(in, 0.5 * s.time_limit_s) : Start{};
     const double heuristic_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-    // Time unit and horizon: the start solution's latency when there is one (so the model's
+    // Time unit and horizon: the start solution's value when there is one (so the model's
     // times are about 1 and CBC's absolute tolerances are relative), else the sum of every
-    // duration at its largest, which no schedule exceeds.
-    double scale = start.latency_s;
+    // duration at its largest, which neither a schedule nor a host period exceeds.
+    double scale = start.value_s;
     if (!std::isfinite(scale)) {
       scale = 0;
       for (model::LayerId l = 0; l < p.graph.size(); ++l) {
@@ -795,7 +1137,7 @@ class IlpPartitioner : public Partitioner {
     }
     Solved sol;
     if (scale > 0) {
-      const Model m = build_model(in, scale, 1.0 + 1e-6);
+      const Model m = s.throughput ? build_throughput_model(in, scale, 1.0 + 1e-6) : build_model(in, scale, 1.0 + 1e-6);
       sol = solve(m, start, s.time_limit_s - heuristic_s);
       if (sol.infeasible && start.gk.empty()) throw Infeasible(memory_reasons(in));
     } else if (!start.gk.empty()) {
@@ -809,19 +1151,21 @@ class IlpPartitioner : public Partitioner {
       r.message = fmt::format("ilp: CBC found no assignment within time_limit_s = {} s", s.time_limit_s);
       throw Infeasible({r});
     }
-    // The schedule evaluator gives the exact latency of the chosen assignment; CBC's answer is
-    // kept unless (within its tolerances) it is worse than the start.
+    // The evaluators give the exact value of the chosen assignment (the schedule's latency, or
+    // the host period); CBC's answer is kept unless (within its tolerances) it is worse than the
+    // start.
     std::vector<int> gk = sol.has_solution ? sol.gk : start.gk;
-    double latency_s = in.latency(gk);
-    if (!start.gk.empty() && start.latency_s < latency_s) {
+    double value_s = in.value(gk);
+    if (!start.gk.empty() && start.value_s < value_s) {
       gk = start.gk;
-      latency_s = start.latency_s;
+      value_s = start.value_s;
     }
-    const double objective_s = sol.has_solution ? sol.objective * scale : start.latency_s;
+    const double objective_s = sol.has_solution ? sol.objective * scale : start.value_s;
     const double bound_s = sol.has_solution ? sol.bound * scale : 0.0;
     const double gap = objective_s > 0 ? std::max(0.0, (objective_s - bound_s) / objective_s) : 0.0;
 
     const std::vector<int> device_of_layer = in.expand(gk);
+    const double latency_s = one_request_latency_s(p, device_of_layer, s.weights);
     Plan plan;
     plan.partitioner = "ilp";
     plan.stages = stages_of(device_of_layer);
@@ -834,14 +1178,22 @@ class IlpPartitioner : public Partitioner {
     plan.notes["objective_s"] = fmt::format("{}", objective_s);
     plan.notes["bound_s"] = fmt::format("{}", bound_s);
     plan.notes["solve_time_s"] = fmt::format("{}", sol.solve_time_s);
-    plan.notes["start_latency_s"] = fmt::format("{}", start.latency_s);
+    plan.notes[s.throughput ? "start_period_s" : "start_latency_s"] = fmt::format("{}", start.value_s);
     plan.notes["start_time_s"] = fmt::format("{}", heuristic_s);
     plan.notes["schedule_latency_s"] = fmt::format("{}", latency_s);
     plan.notes["evaluate_latency_s"] = fmt::format("{}", evaluate_latency_s);
     plan.notes["granularity"] = s.block ? "block" : "layer";
     plan.notes["groups"] = fmt::format("{}", in.groups.size());
     plan.notes["preload"] = s.weights.preload ? "true" : "false";
-    plan.notes["objective"] = "latency";
+    plan.notes["objective"] = s.throughput ? "throughput" : "latency";
+    if (s.throughput) {
+      // predicted_bottleneck_s is the host period the ILP minimised; evaluate()'s per-stage
+      // figure (lower when a host holds several stages) is kept as a note.
+      const HostPeriod period = ilp_host_period(p, device_of_layer);
+      plan.notes["evaluate_bottleneck_s"] = fmt::format("{}", plan.predicted_bottleneck_s);
+      plan.notes["period_s"] = fmt::format("{}", period.period_s);
+      plan.predicted_bottleneck_s = period.period_s;
+    }
     if (auto why = check_memory(p, plan.stages); !why.empty())
       plan.notes["memory_warning"] = why.front().message + " (the ILP's memory rule counts weights only)";
     return plan;
@@ -856,7 +1208,7 @@ class IlpPartitioner : public Partitioner {
 PartitionerInfo ilp_info() {
   PartitionerInfo info;
   info.name = "ilp";
-  info.summary = "MILP (CBC): any layer-to-host assignment minimising one request's latency, with weight loading";
+  info.summary = "MILP (CBC): any layer-to-host assignment minimising one request's latency (with weight loading) or the period";
   info.options = {
       {"time_limit_s", OptionType::Double, "30", "wall-clock limit of the start search plus CBC, s; past it the best plan found is kept", {}, false},
       {"granularity", OptionType::Enum, "layer",
@@ -872,7 +1224,11 @@ PartitionerInfo ilp_info() {
        "local storage read rate, B/s (default: the scenario's storage_bandwidth, else 1e9)", {}, false},
       {"hosts", OptionType::HostList, "", "candidate hosts (default: every host)", {}, false},
       {"warm_start", OptionType::Bool, "true",
-       "start CBC from a local-search plan (its latency also bounds the model's times)", {}, false},
+       "start CBC from a local-search plan (its value also bounds the model's times)", {}, false},
+      {"objective", OptionType::Enum, "latency",
+       "latency: one request's finish time, with weight loading; throughput: the pipeline period (per host: "
+       "compute of its layers, sends of its stages; the source's sends)",
+       {"latency", "throughput"}, false},
   };
   info.make = [](const Options& o) { return std::make_unique<IlpPartitioner>(o); };
   return info;

@@ -1,5 +1,6 @@
 // `ilp` partitioner: layer-to-host assignment minimising one request's latency with weight
-// loading, as a MILP solved by COIN-OR CBC (Viramontes and Davoodi, ISQED 2023; docs/ILP.md).
+// loading (Viramontes and Davoodi, ISQED 2023), or the pipeline period, as a MILP solved by
+// COIN-OR CBC (docs/ILP.md).
 #pragma once
 
 #include <vector>
@@ -20,6 +21,24 @@ PartitionerInfo ilp_info();
 /// located at the option, when a given option contradicts the scenario's key, or at `weights`
 /// when the hosts read at different rates and no `load_bandwidth` is given.
 WeightOptions ilp_weight_options(const Problem& p, const Options& o, const config::Scenario* scenario);
+
+/// The pipeline period `objective: throughput` minimises (docs/ILP.md "Throughput"), for one
+/// host index per layer. Stages are the plan's: maximal runs of consecutive ids on one host.
+/// - compute_s[h]: sum of cost.compute_s of the layers on host h (all its stages share its CPU);
+/// - send_s[h]: sum over the stages on h of evaluate.hpp's stage send (a tensor once per reading
+///   stage, route latency + bytes / bandwidth per destination stage, the sink included);
+/// - source_s: evaluate.hpp's source sends (the input to every stage that reads it);
+/// - period_s = max of all of these. It equals evaluate()'s predicted_bottleneck_s when every host
+///   holds at most one stage, and is at least that value otherwise.
+/// Throws std::invalid_argument for a wrong size or a host index out of range.
+struct HostPeriod {
+  std::vector<double> compute_s, send_s;  ///< indexed like Problem::hosts
+  double source_s = 0;
+  double period_s = 0;
+};
+HostPeriod ilp_host_period(const Problem& p, const std::vector<int>& device_of_layer);
+/// ilp_host_period(...).period_s.
+double ilp_host_period_s(const Problem& p, const std::vector<int>& device_of_layer);
 
 /// The layer groups `granularity: block` assigns as units: maximal single-input single-output
 /// runs (edge u -> v joins u and v when v is u's only consumer and u is v's only input), cut
