@@ -53,12 +53,6 @@ std::string links_csv(const config::Platform& platform, const std::vector<LinkCh
 
 std::string plan_json_with_replans(const config::Scenario& scenario, const partition::Plan& plan,
                                    const DynamicsOutcome& outcome) {
-  const auto& hosts = scenario.platform.hosts;
-  const auto& g = scenario.model;
-  auto host_name = [&](int host, const char* missing) {
-    return host >= 0 && static_cast<std::size_t>(host) < hosts.size() ? hosts[static_cast<std::size_t>(host)].name
-                                                                        : std::string(missing);
-  };
   JsonWriter w;
   w.begin_object();
   w.key("replans").begin_array();
@@ -76,35 +70,7 @@ std::string plan_json_with_replans(const config::Scenario& scenario, const parti
     w.key("migration_s").value(r.migration_s);
     w.key("migration_bytes").value(r.migration_bytes);
     w.key("stages").begin_array();
-    for (const partition::Stage& s : r.plan.stages) {
-      w.begin_object();
-      w.key("hosts").begin_array();
-      for (const auto& hs : s.hosts) w.value(host_name(hs.host, "?"));
-      w.end_array();
-      w.key("shares").begin_array();
-      for (const auto& hs : s.hosts) w.value(hs.share);
-      w.end_array();
-      w.key("layers").begin_array();
-      for (model::LayerId l : s.layers) w.value(l < g.size() ? g.layer(l).name : std::string("?"));
-      w.end_array();
-      w.key("predicted_compute_s").value(s.predicted_compute_s);
-      w.key("predicted_send_s").value(s.predicted_send_s);
-      if (!s.bands.empty()) {  // split stages: the bands as plan.json's stages show them
-        w.key("gather_host").value(host_name(s.gather_host, ""));
-        w.key("bands").begin_array();
-        for (const partition::Band& b : s.bands) {
-          w.begin_object();
-          w.key("host").value(host_name(b.host, "?"));
-          w.key("rows").begin_array().value(b.first_row).value(b.last_row).end_array();
-          w.key("predicted_recv_s").value(b.recv_s);
-          w.key("predicted_compute_s").value(b.compute_s);
-          w.key("predicted_send_s").value(b.send_s);
-          w.end_object();
-        }
-        w.end_array();
-      }
-      w.end_object();
-    }
+    for (const partition::Stage& s : r.plan.stages) write_stage_json(w, scenario, s, -1, false);
     w.end_array();
     w.end_object();
   }

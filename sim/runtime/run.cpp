@@ -2,8 +2,6 @@
 // sink, arrivals, flow control, energy; every observation goes to the recorder.
 #include "sim/runtime/run.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,10 +15,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <simgrid/Exception.hpp>
-#include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
-#include <xbt/log.h>
 
 #include "partitioners/ofpm.hpp"
 #include "sim/config/options.hpp"
@@ -34,6 +29,7 @@
 #include "sim/runtime/session.hpp"
 #include "sim/runtime/split_stage.hpp"
 #include "sim/runtime/layer_exec.hpp"
+#include "sim/runtime/run_common.hpp"
 #include "sim/runtime/tensor_plan.hpp"
 
 namespace edgesplit::runtime {
@@ -213,20 +209,7 @@ class Pipeline {
 
   template <class F>
   void guarded(F body) {
-    try {
-      body();
-    } catch (const simgrid::ForcefulKillException&) {
-      throw;  // SimGrid unwinds killed actors with it
-    } catch (const simgrid::NetworkFailureException&) {
-      if (!hooks_) throw;
-      hooks_->actor_failed();  // a failure of a host or link: the controller stops the epoch
-    } catch (const simgrid::HostFailureException&) {
-      if (!hooks_) throw;
-      hooks_->actor_failed();
-    } catch (...) {
-      if (!error_) error_ = std::current_exception();
-      sg4::Actor::kill_all();
-    }
+    run_guarded(body, hooks_, error_);
   }
 
   /// Admission of the next request: open-loop arrivals wait for their time; saturate admits now.
@@ -588,21 +571,13 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   if (engine_used || sg4::Engine::has_instance())
     throw std::runtime_error("runtime::run: one simulation per process (SimGrid allows one engine)");
 
-  recorder::Setup setup;
-  setup.out_dir = options.out_dir;
-  setup.scenario = &scenario;
-  setup.plan = &plan;
+  recorder::Setup setup = recorder_setup(scenario, plan, options, source_host, sink_host);
   if (split) {
     split_recorder_layout(plan, source_host, sink_host, setup.stage_hosts, setup.producers);
   } else {
     for (const partition::Stage& st : plan.stages) setup.stage_hosts.push_back(st.hosts[0].host);
     setup.producers = tp->producers;
   }
-  setup.source_host = source_host;
-  setup.sink_host = sink_host;
-  setup.requests = scenario.workload.requests;
-  setup.trace_requests = options.trace_requests;
-  setup.progress = !options.quiet && ::isatty(2) != 0;
   recorder::Recorder rec(setup);  // removes its temporary directory if anything below throws
 
   std::vector<int> entity_host;
@@ -610,21 +585,9 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   for (int h : setup.stage_hosts) entity_host.push_back(h);
   entity_host.push_back(sink_host);
 
-  // SimGrid prints through xbt logging; silence it before the Engine (notes section 7).
-  xbt_log_control_set("root.thresh:critical");
-  static char arg0[] = "edgesplit";
-#if defined(__SANITIZE_ADDRESS__)
-  // Under AddressSanitizer, SimGrid's default (raw) contexts switch stacks unknown to ASan, and an
-  // exception in an actor then gives false stack-use-after-scope reports: use threads (docs/HARDENING.md).
-  static int argc = 2;
-  static char arg1[] = "--cfg=contexts/factory:thread";
-  static char* argv[] = {arg0, arg1, nullptr};
-#else
-  static int argc = 1;
-  static char* argv[] = {arg0, nullptr};
-#endif
+  const EngineArgs args = quiet_engine_args();
   engine_used = true;
-  sg4::Engine engine(&argc, argv);
+  sg4::Engine engine(args.argc, args.argv);
   platform::configure_engine(scenario.network_model);
   // Dynamics or adapt: profiles on hosts and links, routes between every pair (a re-plan may use
   // any), a controller on a host of its own (controller.hpp).
@@ -715,55 +678,8 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
     for (int h : dyn->controller->hosts_touched()) host_active[static_cast<std::size_t>(h)] = true;
     for (int l : dyn->controller->links_touched()) link_active[static_cast<std::size_t>(l)] = true;
   }
-  for (std::size_t h = 0; h < pf.hosts.size(); ++h) {
-    recorder::EntityUse u;
-    u.name = pf.hosts[h].name;
-    u.kind = "host";
-    const config::Power pw = pf.type_of(pf.hosts[h]).power.value_or(config::Power{});
-    u.idle_w = pw.idle_w;
-    u.busy_w = pw.busy_w;
-    u.energy_j = sg_host_get_consumed_energy(built.hosts[h]);
-    // CIM array writes above what the host's busy power covers (layer_exec.hpp, docs/CIM.md).
-    if (layer_exec) u.energy_j += layer_exec->extra_energy_j(static_cast<int>(h));
-    u.busy_s = host_busy[h].busy_s();
-    u.active = host_active[h];
-    fin.hosts.push_back(std::move(u));
-  }
-  for (std::size_t l = 0; l < pf.links.size(); ++l) {
-    recorder::EntityUse u;
-    u.name = pf.links[l].name;
-    u.kind = "link";
-    const config::Power pw = pf.links[l].power.value_or(config::Power{});  // generated access links: 0 W
-    u.idle_w = pw.idle_w;
-    u.busy_w = pw.busy_w;
-    u.busy_s = link_usage.busy_s(static_cast<int>(l));
-    u.bytes = link_usage.bytes(static_cast<int>(l));
-    // Link energy = idle power x makespan + (busy - idle) x data-phase busy time (notes: the
-    // link plugin bills latency phases as busy, so it is computed here instead).
-    u.energy_j = pw.idle_w * fin.sim_time_s + (pw.busy_w - pw.idle_w) * u.busy_s;
-    u.active = link_active[l];
-    fin.links.push_back(std::move(u));
-  }
-  const recorder::Summary s = rec.finish(fin);
-
-  RunSummary out;
-  out.requests_completed = s.requests_completed;
-  out.throughput_rps = s.throughput_rps;
-  out.latency_mean_s = s.latency_mean_s;
-  out.latency_p50_s = s.latency_p50_s;
-  out.latency_p95_s = s.latency_p95_s;
-  out.latency_p99_s = s.latency_p99_s;
-  out.latency_max_s = s.latency_max_s;
-  out.bottleneck_stage = s.bottleneck_stage;
-  out.bottleneck_host = s.bottleneck_host;
-  out.bottleneck_resource = s.bottleneck_resource;
-  out.energy_total_j = s.energy_total_j;
-  out.energy_active_j = s.energy_active_j;
-  out.energy_per_inference_j = s.energy_per_inference_j;
-  out.sim_time_s = s.sim_time_s;
-  out.wall_time_s = s.wall_time_s;
-  out.out_dir = s.out_dir;
-  return out;
+  add_entity_use(fin, pf, built, host_busy, link_usage, host_active, link_active, layer_exec.get());
+  return run_summary(rec.finish(fin));
 }
 
 }  // namespace edgesplit::runtime

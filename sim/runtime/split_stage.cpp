@@ -2,8 +2,6 @@
 // stage, a relay per gather host that re-splits, sink) exchanging row bands; see split_stage.hpp.
 #include "sim/runtime/split_stage.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <exception>
@@ -13,10 +11,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <simgrid/Exception.hpp>
-#include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
-#include <xbt/log.h>
 
 #include "partitioners/halo.hpp"
 #include "sim/platform/platform_builder.hpp"
@@ -24,6 +19,7 @@
 #include "sim/runtime/accounting.hpp"
 #include "sim/runtime/gate.hpp"
 #include "sim/runtime/arrivals.hpp"
+#include "sim/runtime/run_common.hpp"
 #include "sim/runtime/session.hpp"
 
 namespace edgesplit::runtime {
@@ -340,20 +336,7 @@ class SplitPipeline {
 
   template <class F>
   void guarded(F body) {
-    try {
-      body();
-    } catch (const simgrid::ForcefulKillException&) {
-      throw;
-    } catch (const simgrid::NetworkFailureException&) {
-      if (!hooks_) throw;
-      hooks_->actor_failed();  // a failure of a host or link: the controller stops the epoch
-    } catch (const simgrid::HostFailureException&) {
-      if (!hooks_) throw;
-      hooks_->actor_failed();
-    } catch (...) {
-      if (!error_) error_ = std::current_exception();
-      sg4::Actor::kill_all();
-    }
+    run_guarded(body, hooks_, error_);
   }
 
   /// Arrival time of request i, drawn once (several self-driven band actors may ask); with a
@@ -667,33 +650,14 @@ RunSummary run_split(const config::Scenario& scenario, const partition::Plan& pl
     throw std::runtime_error("runtime::run: one simulation per process (SimGrid allows one engine)");
 
   // The recorder needs the stage hosts before the engine: a first pass without SimGrid objects.
-  recorder::Setup setup;
-  setup.out_dir = options.out_dir;
-  setup.scenario = &scenario;
-  setup.plan = &plan;
-  setup.source_host = source_host;
-  setup.sink_host = sink_host;
-  setup.requests = scenario.workload.requests;
-  setup.trace_requests = options.trace_requests;
-  setup.progress = !options.quiet && ::isatty(2) != 0;
+  recorder::Setup setup = recorder_setup(scenario, plan, options, source_host, sink_host);
   std::unique_ptr<recorder::Recorder> rec;  // removes its temporary directory if anything below throws
 
-  xbt_log_control_set("root.thresh:critical");
-  static char arg0[] = "edgesplit";
-#if defined(__SANITIZE_ADDRESS__)
-  // Under AddressSanitizer, SimGrid's default (raw) contexts switch stacks unknown to ASan, and an
-  // exception in an actor then gives false stack-use-after-scope reports: use threads (docs/HARDENING.md).
-  static int argc = 2;
-  static char arg1[] = "--cfg=contexts/factory:thread";
-  static char* argv[] = {arg0, arg1, nullptr};
-#else
-  static int argc = 1;
-  static char* argv[] = {arg0, nullptr};
-#endif
+  const EngineArgs args = quiet_engine_args();
   std::unique_ptr<SplitPipeline> pipe;
   split_recorder_layout(plan, source_host, sink_host, setup.stage_hosts, setup.producers);
   rec = std::make_unique<recorder::Recorder>(setup);
-  sg4::Engine engine(&argc, argv);
+  sg4::Engine engine(args.argc, args.argv);
   platform::configure_engine(scenario.network_model);
   LinkUsage link_usage(pf.links.size());
   std::vector<BusyUnion> host_busy(pf.hosts.size());
@@ -716,52 +680,10 @@ RunSummary run_split(const config::Scenario& scenario, const partition::Plan& pl
   std::vector<bool> host_active(pf.hosts.size(), false), link_active(pf.links.size(), false);
   for (int h : pipe->hosts_used()) host_active[static_cast<std::size_t>(h)] = true;
   for (int l : pipe->links_used()) link_active[static_cast<std::size_t>(l)] = true;
-  for (std::size_t h = 0; h < pf.hosts.size(); ++h) {
-    recorder::EntityUse u;
-    u.name = pf.hosts[h].name;
-    u.kind = "host";
-    const config::Power pw = pf.type_of(pf.hosts[h]).power.value_or(config::Power{});
-    u.idle_w = pw.idle_w;
-    u.busy_w = pw.busy_w;
-    u.energy_j = sg_host_get_consumed_energy(built.hosts[h]);
-    u.busy_s = host_busy[h].busy_s();
-    u.active = host_active[h];
-    fin.hosts.push_back(std::move(u));
-  }
-  for (std::size_t l = 0; l < pf.links.size(); ++l) {
-    recorder::EntityUse u;
-    u.name = pf.links[l].name;
-    u.kind = "link";
-    const config::Power pw = pf.links[l].power.value_or(config::Power{});
-    u.idle_w = pw.idle_w;
-    u.busy_w = pw.busy_w;
-    u.busy_s = link_usage.busy_s(static_cast<int>(l));
-    u.bytes = link_usage.bytes(static_cast<int>(l));
-    u.energy_j = pw.idle_w * fin.sim_time_s + (pw.busy_w - pw.idle_w) * u.busy_s;  // as run.cpp
-    u.active = link_active[l];
-    fin.links.push_back(std::move(u));
-  }
+  add_entity_use(fin, pf, built, host_busy, link_usage, host_active, link_active, nullptr);
   const recorder::Summary s = rec->finish(fin);
   pipe.reset();
-
-  RunSummary out;
-  out.requests_completed = s.requests_completed;
-  out.throughput_rps = s.throughput_rps;
-  out.latency_mean_s = s.latency_mean_s;
-  out.latency_p50_s = s.latency_p50_s;
-  out.latency_p95_s = s.latency_p95_s;
-  out.latency_p99_s = s.latency_p99_s;
-  out.latency_max_s = s.latency_max_s;
-  out.bottleneck_stage = s.bottleneck_stage;
-  out.bottleneck_host = s.bottleneck_host;
-  out.bottleneck_resource = s.bottleneck_resource;
-  out.energy_total_j = s.energy_total_j;
-  out.energy_active_j = s.energy_active_j;
-  out.energy_per_inference_j = s.energy_per_inference_j;
-  out.sim_time_s = s.sim_time_s;
-  out.wall_time_s = s.wall_time_s;
-  out.out_dir = s.out_dir;
-  return out;
+  return run_summary(s);
 }
 
 }  // namespace edgesplit::runtime
