@@ -314,7 +314,15 @@ std::optional<Platform> parse_platform(const Ctx& ctx, const YAML::Node& root, c
           }
         }
         if (auto v = m.get("count"))
-          if (auto c = read_int(ctx, *v, child_key(key, "count"), 1)) count = *c;
+          if (auto c = read_int(ctx, *v, child_key(key, "count"), 1)) {
+            // A bound well above any edge cluster, so a stray digit cannot make millions of hosts.
+            constexpr int64_t kMaxCount = 100000;
+            if (*c > kMaxCount)
+              error(ctx, *v, child_key(key, "count"),
+                    "expected at most " + std::to_string(kMaxCount) + " hosts per entry, found " + found(*v));
+            else
+              count = *c;
+          }
         std::string attached_to;
         if (auto v = m.get("attached_to")) {
           if (!type.empty() && p.device_types.at(type).kind != "cim")
