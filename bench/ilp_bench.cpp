@@ -6,6 +6,7 @@
 // it, and adds resnet50 at layer granularity and vgg16 and resnet50 on 4 hosts to the candidates;
 // `cold` sets warm_start: false (CBC without the local-search start). A report, not a test.
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <cstdio>
 #include <string>
@@ -67,6 +68,12 @@ es::config::Node scalar(const std::string& text, const std::string& key) {
   return n;
 }
 
+// ILP_BENCH_THREADS=N: the ilp's `threads` option (default 1).
+std::string threads() {
+  const char* t = std::getenv("ILP_BENCH_THREADS");
+  return t ? t : "1";
+}
+
 void run(const std::string& model_name, std::size_t hosts, const std::string& granularity, bool preload,
          const std::string& objective, const std::string& time_limit, bool cold) {
   const auto graph = *es::model::zoo_model(model_name);
@@ -76,7 +83,8 @@ void run(const std::string& model_name, std::size_t hosts, const std::string& gr
                                      {"preload", scalar(preload ? "true" : "false", "preload")},
                                      {"objective", scalar(objective, "objective")},
                                      {"warm_start", scalar(cold ? "false" : "true", "warm_start")},
-                                     {"time_limit_s", scalar(time_limit, "time_limit_s")}});
+                                     {"time_limit_s", scalar(time_limit, "time_limit_s")},
+                                     {"threads", scalar(threads(), "threads")}});
   const es::partition::Problem problem{graph, es::partition::host_views(plat), cost, 1, 2,
                                        es::partition::Objective::Latency, options, "", ""};
   const auto t0 = std::chrono::steady_clock::now();

@@ -212,6 +212,14 @@ TEST(Ilp, ReportsSolverNotesAndFigures) {
   EXPECT_GT(plan.stages[0].predicted_compute_s, 0.0);
 }
 
+TEST(Ilp, TwoCbcThreadsReachTheSameOptimum) {
+  World w(test::make_chain(10, {10, 10}, {0, 0}), {{"a"}, {"b"}}, {{1, 2}, {2, 1}});
+  const Plan plan = run_ilp(w, {{"threads", opt("2", "threads")}});
+  EXPECT_EQ(plan.notes.at("threads"), "2");
+  EXPECT_EQ(plan.notes.at("status"), "optimal");
+  EXPECT_NEAR(plan.predicted_latency_s, 2.1, 1e-9);  // as with one thread (ReportsSolverNotesAndFigures)
+}
+
 TEST(Ilp, StagesAreRunsOfConsecutiveIdsAndAHostMayHostSeveral) {
   // Layers 0 and 2 are fast on a, layer 1 on b; transfers are cheap.
   World w(test::make_chain(1, {1, 1, 1}, {0, 0, 0}), {{"a", 0, 1e6}, {"b", 0, 1e6}}, {{1, 9, 1}, {9, 1, 9}});
@@ -285,6 +293,7 @@ TEST(Ilp, BadOptionsAreLocatedInputErrors) {
   EXPECT_THROW(run_ilp(w, {{"granularity", opt("tile", "granularity")}}), config::InputError);
   EXPECT_THROW(run_ilp(w, {{"weights_from", opt("nosuch", "weights_from")}}), config::InputError);
   EXPECT_THROW(run_ilp(w, {{"load_bandwidth", opt("-1", "load_bandwidth")}}), config::InputError);
+  EXPECT_THROW(run_ilp(w, {{"threads", opt("0", "threads")}}), config::InputError);
 }
 
 }  // namespace
