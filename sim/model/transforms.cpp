@@ -171,28 +171,19 @@ Graph partition_prune_branches(const Graph& graph, const std::vector<std::string
                                       " output features");
         part.output_shape = sliced(orig.output_shape, k);
         if (orig.output_bytes_override) *part.output_bytes_override /= static_cast<double>(k);
-        if (chosen.count(l)) {
-          // The pruned layer's totals (diagonal blocks + biases), split evenly over the K parts.
-          const Layer& pl = pruned.layer(l);
-          if (pl.params % k != 0 || pl.macs % k != 0)
-            throw std::invalid_argument(who + ": " + std::to_string(parts) + " parts must divide its " +
-                                        std::to_string(pl.params) + " pruned params and " + std::to_string(pl.macs) +
-                                        " MACs");
-          part.params = pl.params / k;
-          part.macs = pl.macs / k;
-          if (pl.flops) part.flops = *pl.flops / static_cast<double>(k);
-          if (pl.weight_bytes_override) part.weight_bytes_override = *pl.weight_bytes_override / static_cast<double>(k);
-          part.pruned = pl.pruned;
-        } else {
-          if (orig.params % k != 0 || orig.macs % k != 0)
-            throw std::invalid_argument(who + ": " + std::to_string(parts) + " parts must divide its " +
-                                        std::to_string(orig.params) + " params and " + std::to_string(orig.macs) +
-                                        " MACs");
-          part.params = orig.params / k;
-          part.macs = orig.macs / k;
-          if (orig.flops) part.flops = *orig.flops / static_cast<double>(k);
-          if (orig.weight_bytes_override) part.weight_bytes_override = *orig.weight_bytes_override / static_cast<double>(k);
-        }
+        // A pruned layer's totals (diagonal blocks + biases), else the layer's own, split evenly
+        // over the K parts.
+        const bool is_pruned = chosen.count(l) != 0;
+        const Layer& totals = is_pruned ? pruned.layer(l) : orig;
+        if (totals.params % k != 0 || totals.macs % k != 0)
+          throw std::invalid_argument(who + ": " + std::to_string(parts) + " parts must divide its " +
+                                      std::to_string(totals.params) + (is_pruned ? " pruned params and " : " params and ") +
+                                      std::to_string(totals.macs) + " MACs");
+        part.params = totals.params / k;
+        part.macs = totals.macs / k;
+        if (totals.flops) part.flops = *totals.flops / static_cast<double>(k);
+        if (totals.weight_bytes_override) part.weight_bytes_override = *totals.weight_bytes_override / static_cast<double>(k);
+        if (is_pruned) part.pruned = totals.pruned;
         prev = out.add_layer(std::move(part));
       }
       ends.push_back(prev);

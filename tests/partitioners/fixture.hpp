@@ -168,4 +168,32 @@ inline std::vector<std::vector<double>> random_times(std::mt19937& rng, std::siz
   return t;
 }
 
+/// Random layer graph of `n` layers (input and output bytes, and weights, drawn in [10, 1000];
+/// about a quarter of the layers without weights): a chain, or a DAG whose layer l reads one
+/// earlier layer or the input, and a second one when `second_input(d)` holds for a draw d in 0..3.
+template <class SecondInput>
+model::Graph random_graph(std::mt19937& rng, int n, bool chain, SecondInput second_input) {
+  std::uniform_int_distribution<int> bytes_d(10, 1000), coin(0, 3);
+  auto g = make_graph(bytes_d(rng));
+  for (int l = 0; l < n; ++l) {
+    std::vector<model::LayerId> in;
+    if (l == 0) {
+      in.push_back(model::kInput);
+    } else if (chain) {
+      in.push_back(static_cast<model::LayerId>(l - 1));
+    } else {
+      std::uniform_int_distribution<int> src(-1, l - 1);
+      const int a = src(rng);
+      in.push_back(a < 0 ? model::kInput : static_cast<model::LayerId>(a));
+      if (second_input(coin(rng))) {
+        const int b = src(rng);
+        const model::LayerId bb = b < 0 ? model::kInput : static_cast<model::LayerId>(b);
+        if (bb != in[0]) in.push_back(bb);
+      }
+    }
+    add(g, fmt::format("l{}", l), in, bytes_d(rng), coin(rng) == 0 ? 0 : bytes_d(rng));
+  }
+  return g;
+}
+
 }  // namespace edgesplit::partition::test

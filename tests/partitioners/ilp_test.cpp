@@ -71,32 +71,14 @@ config::Node opt(const std::string& text, const std::string& name) {
 
 TEST(Ilp, MatchesBruteForceOnRandomSmallInstances) {
   std::mt19937 rng(20240607);
-  std::uniform_int_distribution<int> layers_d(2, 8), hosts_d(1, 3), bytes_d(10, 1000), coin(0, 3);
+  std::uniform_int_distribution<int> layers_d(2, 8), hosts_d(1, 3), coin(0, 3);
   std::uniform_real_distribution<double> bw_d(100, 1000), lat_d(0, 0.3), load_d(200, 3000);
   int infeasible = 0, dags = 0, lazy = 0, with_memory = 0;
   for (int iter = 0; iter < 120; ++iter) {
     const int n = layers_d(rng);
     const int hosts = hosts_d(rng);
     const bool chain = iter % 2 == 0;
-    auto g = test::make_graph(bytes_d(rng));
-    for (int l = 0; l < n; ++l) {
-      std::vector<model::LayerId> in;
-      if (l == 0) {
-        in.push_back(model::kInput);
-      } else if (chain) {
-        in.push_back(static_cast<model::LayerId>(l - 1));
-      } else {
-        std::uniform_int_distribution<int> src(-1, l - 1);
-        const int a = src(rng);
-        in.push_back(a < 0 ? model::kInput : static_cast<model::LayerId>(a));
-        if (coin(rng) == 0) {
-          const int b = src(rng);
-          const model::LayerId bb = b < 0 ? model::kInput : static_cast<model::LayerId>(b);
-          if (bb != in[0]) in.push_back(bb);
-        }
-      }
-      test::add(g, fmt::format("l{}", l), in, bytes_d(rng), coin(rng) == 0 ? 0 : bytes_d(rng));
-    }
+    auto g = test::random_graph(rng, n, chain, [](int d) { return d == 0; });
     double total_w = 0;
     for (model::LayerId l = 0; l < g.size(); ++l) total_w += g.weight_bytes(l);
     const bool limit = iter % 3 == 0;

@@ -100,7 +100,7 @@ Best brute_force(const Problem& p, const std::vector<std::vector<model::LayerId>
 
 TEST(IlpThroughput, MatchesBruteForceOnRandomSmallInstances) {
   std::mt19937 rng(777);
-  std::uniform_int_distribution<int> layers_d(1, 7), hosts_d(1, 3), bytes_d(10, 1000), coin(0, 3);
+  std::uniform_int_distribution<int> layers_d(1, 7), hosts_d(1, 3), coin(0, 3);
   std::uniform_real_distribution<double> bw_d(100, 3000), lat_d(0, 0.2);
   int dags = 0, blocks = 0, with_memory = 0, infeasible = 0, multi_stage_hosts = 0, equal_to_evaluate = 0;
   const int instances = 150;
@@ -108,25 +108,7 @@ TEST(IlpThroughput, MatchesBruteForceOnRandomSmallInstances) {
     const int n = layers_d(rng);
     const int hosts = hosts_d(rng);
     const bool chain = iter % 2 == 0;
-    auto g = test::make_graph(bytes_d(rng));
-    for (int l = 0; l < n; ++l) {
-      std::vector<model::LayerId> in;
-      if (l == 0) {
-        in.push_back(model::kInput);
-      } else if (chain) {
-        in.push_back(static_cast<model::LayerId>(l - 1));
-      } else {
-        std::uniform_int_distribution<int> src(-1, l - 1);
-        const int a = src(rng);
-        in.push_back(a < 0 ? model::kInput : static_cast<model::LayerId>(a));
-        if (coin(rng) != 0) {
-          const int b = src(rng);
-          const model::LayerId bb = b < 0 ? model::kInput : static_cast<model::LayerId>(b);
-          if (bb != in[0]) in.push_back(bb);
-        }
-      }
-      test::add(g, fmt::format("l{}", l), in, bytes_d(rng), coin(rng) == 0 ? 0 : bytes_d(rng));
-    }
+    auto g = test::random_graph(rng, n, chain, [](int d) { return d != 0; });
     double total_w = 0;
     for (model::LayerId l = 0; l < g.size(); ++l) total_w += g.weight_bytes(l);
     const bool limit = iter % 3 == 0;

@@ -7,22 +7,11 @@
 
 #include <cstdio>
 
+#include "cim_model.hpp"
 #include "fixture.hpp"
 
 namespace edgesplit::runtime_ext::test {
 namespace {
-
-// DNN+NeuroSim V1.3 VGG8 figures (platforms/cim-edge.yaml): 4.23e11 MAC/s, 78 fJ/MAC, 0.63 mW leakage.
-const double kRate = 4.23e11, kEmac = 78e-15, kLeak = 0.63e-3;
-
-const char* kModel = R"(name: cimnet
-input: {shape: [10000]}
-dtype_bytes: 1
-layers:
-  - {name: conv1, type: conv, inputs: [input], output: [20000], macs: 1000000000, params: 100000}
-  - {name: relu1, type: relu, output: [20000], macs: 0, params: 0, flops: 200000000}
-  - {name: fc1, type: fc, output: [10], macs: 100000000, params: 200000}
-)";
 
 std::string scenario_text(const std::string& hosts, const std::string& extra = "") {
   write_file("cimnet.yaml", kModel);

@@ -3,24 +3,12 @@
 // overflow x energy per byte) are in the prediction and in the simulation, checked by hand.
 #include <gtest/gtest.h>
 
+#include "cim_model.hpp"
 #include "fixture.hpp"
 #include "partitioners/evaluate.hpp"
 
 namespace edgesplit::runtime_ext::test {
 namespace {
-
-const double kRate = 4.23e11, kEmac = 78e-15, kLeak = 0.63e-3;
-
-// conv1 (1e9 MACs, 100,000 params), relu1 (2e8 flop = 1e8 MAC-equivalents), fc1 (1e8 MACs,
-// 200,000 params); 1-byte weights: 300,000 weight bytes.
-const char* kModel = R"(name: cimnet
-input: {shape: [10000]}
-dtype_bytes: 1
-layers:
-  - {name: conv1, type: conv, inputs: [input], output: [20000], macs: 1000000000, params: 100000}
-  - {name: relu1, type: relu, output: [20000], macs: 0, params: 0, flops: 200000000}
-  - {name: fc1, type: fc, output: [10], macs: 100000000, params: 200000}
-)";
 
 // A 100 kB array of 8-bit weights (memory 1e5 model bytes at 1 byte per weight).
 std::string text(const std::string& capacity, const std::string& reprogram, const std::string& partitioner = "single") {
