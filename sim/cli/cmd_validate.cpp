@@ -74,14 +74,13 @@ int cmd_validate(const Args& args) {
   for (const auto& path : args) {
     if (sweep::looks_like_sweep(path)) {
       validate_sweep(path, catalog, diag);
-    } else {
+    } else if (config::Diagnostics kind_diag; config::detect_file_kind(path, kind_diag) == config::FileKind::Scenario) {
+      // A scenario is loaded once, then checked like `run` checks it.
       const std::size_t before = diag.items().size();
-      config::validate_file(path, catalog, diag);
-      config::Diagnostics kind_diag;
-      if (diag.items().size() == before && config::detect_file_kind(path, kind_diag) == config::FileKind::Scenario) {
-        config::Diagnostics scenario_diag;
-        if (auto s = config::load_scenario(path, {}, catalog, scenario_diag)) check_runnable(*s, diag);
-      }
+      const std::optional<config::Scenario> s = config::load_scenario(path, {}, catalog, diag);
+      if (s && diag.items().size() == before) check_runnable(*s, diag);
+    } else {
+      config::validate_file(path, catalog, diag);  // unreadable files are reported here
     }
   }
   if (diag.has_errors()) {
