@@ -1,6 +1,8 @@
 // Located reading of yaml-cpp trees: key paths, unknown/duplicate keys, typed scalars, file loading.
 #include "sim/config/yaml_reader.hpp"
 
+#include "sim/config/file_text.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -278,11 +280,9 @@ std::optional<YAML::Node> load_yaml_text(const std::string& text, const std::str
 
 std::optional<YAML::Node> load_yaml_file(const std::string& path, Diagnostics& diag, const Ctx* ref_ctx,
                                          const YAML::Node* ref, const std::string& ref_key) {
-  std::error_code ec;
-  const bool is_dir = std::filesystem::is_directory(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (!in || is_dir) {
-    const std::string why = is_dir ? "is a directory" : std::strerror(errno);
+  const FileText file = read_file_text(path);
+  if (!file.text) {
+    const std::string& why = file.why;
     if (ref_ctx && ref) {
       error(*ref_ctx, *ref, ref_key, "expected a readable file, found " + found(*ref) + " (" + path + ": " + why + ")");
     } else {
@@ -290,9 +290,7 @@ std::optional<YAML::Node> load_yaml_file(const std::string& path, Diagnostics& d
     }
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return load_yaml_text(ss.str(), path, diag);
+  return load_yaml_text(*file.text, path, diag);
 }
 
 std::string resolve_path(const std::string& file, const std::string& rel) {

@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sim/config/diagnostics.hpp"
+#include "sim/config/file_text.hpp"
 #include "sim/config/loader.hpp"
 #include "sim/model/zoo.hpp"
 #include "sim/units/units.hpp"
@@ -70,8 +71,9 @@ std::vector<std::size_t> shuffled(std::size_t n, uint64_t seed) {
 // ---- CSV ----------------------------------------------------------------------------------------
 
 std::vector<LatencySample> read_latency_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw input_error(path, 0, 0, "", "cannot read the samples file");
+  const config::FileText file = config::read_file_text(path);
+  if (!file.text) throw input_error(path, 0, 0, "", "cannot read the samples file: " + file.why);
+  std::istringstream in(*file.text);
   static const std::vector<std::string> header{"device_type", "layer_type", "flops", "in_bytes",
                                                 "out_bytes",   "load",       "latency_s"};
   std::string line;

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "sim/config/diagnostics.hpp"
+#include "sim/config/file_text.hpp"
 
 namespace edgesplit::importers {
 
@@ -231,11 +232,10 @@ class Importer {
 
  private:
   void load() {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path_, ec)) fail(path_, "", "cannot open the ONNX file: it is a directory");
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) fail(path_, "", "cannot open the ONNX file");
-    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const config::FileText file = config::read_file_text(path_);
+    if (file.directory) fail(path_, "", "cannot open the ONNX file: it is a directory");
+    if (!file.text) fail(path_, "", "cannot open the ONNX file");
+    const std::string& bytes = *file.text;
     // ParseFromString never follows external-data references: weights stored in a separate file
     // are neither needed nor read.
     if (!model_.ParseFromString(bytes)) fail(path_, "", "not an ONNX model (the protobuf does not parse)");

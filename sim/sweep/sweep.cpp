@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "sim/config/file_text.hpp"
+
 #include <fmt/format.h>
 
 namespace edgesplit::sweep {
@@ -390,19 +392,21 @@ std::optional<SweepFile> load_sweep_text(const std::string& text, const std::str
 }
 
 std::optional<SweepFile> load_sweep(const std::string& path, config::Diagnostics& diag) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diag.error({path, 0, 0}, "", "cannot read the sweep file (no such file or not readable)");
+  const config::FileText file = config::read_file_text(path);
+  if (!file.text) {
+    diag.error({path, 0, 0}, "",
+               file.directory ? "cannot read the sweep file: it is a directory"
+                              : "cannot read the sweep file (no such file or not readable)");
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_sweep_text(text.str(), path, fs::path(path).parent_path().string(), diag);
+  return load_sweep_text(*file.text, path, fs::path(path).parent_path().string(), diag);
 }
 
 bool looks_like_sweep(const std::string& path) {
   try {
-    YAML::Node root = YAML::LoadFile(path);
+    const config::FileText file = config::read_file_text(path);
+    if (!file.text) return false;
+    YAML::Node root = YAML::Load(*file.text);
     if (!root.IsMap()) return false;
     const bool has_base = root["base"] || root["scenario"];
     const bool has_axes = root["grid"] || root["zip"] || root["repeat"];

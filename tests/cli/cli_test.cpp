@@ -62,6 +62,17 @@ TEST(Cli, PlatformOrModelFileGivenToRunIsNamedAsSuch) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+// A directory where a file is expected: a located error and exit 2 from every reader (it was an
+// internal error from the stream in validate's sweep check).
+TEST(Cli, ADirectoryGivenAsAFileIsAnInputError) {
+  for (const std::string args : {"validate tests", "sweep tests --out /tmp/never-written", "fit-latency tests --out /tmp/never.yaml"}) {
+    auto r = edgesplit(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("tests: error: cannot read the "), std::string::npos) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find("is a directory"), std::string::npos) << args << "\n" << r.err;
+  }
+}
+
 TEST(Cli, ModelsListsTheZooWithTotals) {
   auto r = edgesplit("models");
   ASSERT_EQ(r.code, 0) << r.err;
