@@ -569,15 +569,7 @@ Model build_model(const Instance& in, double scale, double horizon) {
   const int makespan = m.makespan;
   add_assignment(in, m);
 
-  // Ancestors (anc[l][j]: j is an ancestor of l), for the id-order rows.
-  std::vector<std::vector<char>> anc(L, std::vector<char>(L, 0));
-  for (model::LayerId l = 0; l < L; ++l)
-    for (auto u : graph.layer(l).inputs) {
-      if (u == model::kInput) continue;
-      anc[l][u] = 1;
-      for (model::LayerId a = 0; a < u; ++a)
-        if (anc[u][a]) anc[l][a] = 1;
-    }
+  const auto anc = graph.ancestors();  // anc[l][j]: j is an ancestor of l
 
   // Placements that cannot beat the horizon (the start's latency): x fixed to 0. Valid because
   // the bound holds for every assignment with that placement, the start included.

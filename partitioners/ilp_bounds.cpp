@@ -52,14 +52,7 @@ Durations durations(const PlacementProblem& pp) {
   // L's add up to at least anc_load (the cheapest loads of l's weighted ancestors), so with m
   // other hosts holding some, S[l] >= max(cross_in, (anc_load + m cross_in) / (m + 1)), and with
   // none, S[l] >= anc_load.
-  std::vector<std::vector<char>> anc(L, std::vector<char>(L, 0));  // anc[l][j]: j is an ancestor of l
-  for (model::LayerId l = 0; l < L; ++l)
-    for (auto u : graph.layer(l).inputs) {
-      if (u == model::kInput) continue;
-      anc[l][u] = 1;
-      for (model::LayerId a = 0; a < u; ++a)
-        if (anc[u][a]) anc[l][a] = 1;
-    }
+  const auto anc = graph.ancestors();  // anc[l][j]: j is an ancestor of l
   d.wait.assign(L, std::vector<double>(K, 0.0));
   for (model::LayerId l = 0; l < L; ++l) {
     double anc_load = 0;

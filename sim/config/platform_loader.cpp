@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "sim/config/yaml_reader.hpp"
 
 namespace edgesplit::config::detail {
@@ -162,7 +164,7 @@ void resolve_attachments(const Ctx& ctx, Platform& p, const std::vector<Attached
       Host& h = p.hosts[a.first_host + static_cast<std::size_t>(k)];
       if (h.attached_to.empty()) continue;
       std::string owner = h.attached_to;
-      if (p.host_index(owner) < 0 && a.count > 0) owner += "-" + std::to_string(k);
+      if (p.host_index(owner) < 0 && a.count > 0) owner += fmt::format("-{}", k);
       const int oi = p.host_index(owner);
       if (oi < 0) {
         error(ctx, a.node, a.key, "expected one of " + join_names(host_names) + ", found " + found(a.node));

@@ -142,7 +142,11 @@ std::unique_ptr<CostModel> make_cost_model(const config::Scenario& s) {
     return std::make_unique<ProfileCost>(s.model, s.platform, s.batch, name);
   }
   if (s.cost == "regression") return make_regression_cost(s.model, s.platform, s.batch, s.latency_model_path);
-  throw config::InputError({{s.path, 0, 0}, "cost", fmt::format("expected analytic, profile or regression, found \"{}\"", s.cost)});
+  config::Diagnostic d;  // built field by field: GCC 12 warns falsely on the nested braces
+  d.loc.file = s.path;
+  d.key = "cost";
+  d.message = fmt::format("expected analytic, profile or regression, found \"{}\"", s.cost);
+  throw config::InputError(d);
 }
 
 }  // namespace edgesplit::cost

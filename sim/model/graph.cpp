@@ -85,6 +85,18 @@ std::vector<LayerId> Graph::outputs() const {
   return out;
 }
 
+std::vector<std::vector<char>> Graph::ancestors() const {
+  std::vector<std::vector<char>> a(layers_.size(), std::vector<char>(layers_.size(), 0));
+  for (LayerId l = 0; l < layers_.size(); ++l)
+    for (LayerId u : layers_[l].inputs) {
+      if (u == kInput) continue;
+      a[l][u] = 1;
+      for (LayerId j = 0; j < u; ++j)
+        if (a[u][j]) a[l][j] = 1;
+    }
+  return a;
+}
+
 bool Graph::is_chain() const {
   for (LayerId id = 0; id < layers_.size(); ++id) {
     const LayerId expected = id == 0 ? kInput : id - 1;

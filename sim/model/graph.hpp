@@ -77,6 +77,9 @@ class Graph {
   std::vector<LayerId> outputs() const;
   /// True when every layer reads exactly the previous one (a chain).
   bool is_chain() const;
+  /// a[l][j] != 0 when layer j is an ancestor of layer l (a path j -> ... -> l; not l itself).
+  /// size() x size() bytes.
+  std::vector<std::vector<char>> ancestors() const;
 
   /// Topological order computed by Boost.Graph (a check of the stored order).
   std::vector<LayerId> topological_order() const;

@@ -71,6 +71,23 @@ TEST(Graph, ReadingOneTensorTwiceIsOneConsumer) {
   EXPECT_EQ(g.consumers(0), std::vector<LayerId>{1});
 }
 
+// Hand-written for skip_dag (a -> b -> c -> d -> e, and a -> d) plus x, which reads the model
+// input and has no consumer: nobody's ancestor, and with none of its own.
+TEST(Graph, Ancestors) {
+  Graph g = skip_dag();
+  g.add_layer(make("x", {kInput}, {1}));
+  const auto a = g.ancestors();
+  const std::vector<std::vector<char>> expected = {
+      {0, 0, 0, 0, 0, 0},  // a
+      {1, 0, 0, 0, 0, 0},  // b
+      {1, 1, 0, 0, 0, 0},  // c
+      {1, 1, 1, 0, 0, 0},  // d
+      {1, 1, 1, 1, 0, 0},  // e
+      {0, 0, 0, 0, 0, 0},  // x
+  };
+  EXPECT_EQ(a, expected);
+}
+
 TEST(Graph, IsChain) {
   EXPECT_FALSE(skip_dag().is_chain());
   Graph chain("chain", {3});
