@@ -476,7 +476,7 @@ struct Model {
   Lp lp;
   std::vector<std::vector<int>> x;  // [g][k] columns
   int makespan = -1;
-  int fixed = 0;                    // placements fixed to 0 by placement_bound
+  int fixed = 0;                    // placements fixed to 0 by placement_bounds_s
 };
 
 /// The assignment columns x[g][k] (each group on exactly one host; 0 where its weights do not
@@ -584,11 +584,10 @@ Model build_model(const Instance& in, double scale, double horizon) {
   }
 
   // Start and finish times as expressions: a column plus terms in x. F[l] = S[l] + compute on
-  // the chosen host. A layer whose only input u is the previous layer of its group, with no
-  // weights and no earlier non-ancestor after u (whose id-order row would not be implied by u's),
-  // starts exactly when u finishes: S[l] is F[u], without a column. Every other layer has a start
-  // column. The LP is the same as with a column per layer, projected; it is about half the size
-  // for ResNet-50 blocks, and CBC's node LPs are that much faster.
+  // the chosen host. A layer without weights whose only input is l - 1, in its own group, starts
+  // exactly when l - 1 finishes (its id-order rows below are those of l - 1), so S[l] is F[l - 1],
+  // without a column. Every other layer has a start column. The LP is the per-layer LP projected;
+  // it is about half the size for ResNet-50 blocks, and CBC's node LPs are that much faster.
   struct Time {
     int col = -1;
     std::vector<std::pair<int, double>> x;  // coefficient of x columns
@@ -602,15 +601,11 @@ Model build_model(const Instance& in, double scale, double horizon) {
   std::vector<int> P(L, -1);
   for (model::LayerId l = 0; l < L; ++l) {
     const auto& ins = graph.layer(l).inputs;
-    if (ins.size() == 1 && ins[0] != model::kInput && gidx(ins[0]) == gidx(l) && !weighted[l]) {
-      own[l] = 0;
-      for (model::LayerId j = ins[0] + 1; j < l && !own[l]; ++j)
-        if (!anc[l][j]) own[l] = 1;
-    }
+    own[l] = !(l > 0 && ins.size() == 1 && ins[0] == l - 1 && gidx(l - 1) == gidx(l) && !weighted[l]);
     if (own[l]) {
       S[l].col = lp.col(es[l], s_ub(l));
     } else {
-      S[l] = F[ins[0]];
+      S[l] = F[l - 1];
     }
     F[l] = S[l];
     for (std::size_t k = 0; k < K; ++k)
@@ -664,7 +659,7 @@ Model build_model(const Instance& in, double scale, double horizon) {
   // One host runs its layers in id order. An earlier layer j that is an ancestor of l already
   // finishes before l starts, so only earlier non-ancestors need a row: for each host k,
   //   S[l] >= F[j] - M (2 - x[g(j)][k] - x[g(l)][k]),  M = upper(F[j]) - lower(S[l]).
-  // A layer without a start column has these rows through its group's previous layer.
+  // A layer without a start column has these rows through l - 1.
   for (model::LayerId l = 0; l < L; ++l) {
     if (!own[l]) continue;
     for (model::LayerId j = 0; j < l; ++j) {
@@ -737,10 +732,11 @@ Model build_model(const Instance& in, double scale, double horizon) {
     // between those hosts; the request still needs the tail after the last crossing. So
     //   T >= C_k + delta[k][k'],  delta = min_j c(j, k) + dist(k, k') + min tail after a crossing,
     // with dist the shortest path between hosts over those cheapest crossings. A host that holds
-    // the output has T >= C_k + min_tail. Together, with u_k = "k holds a weighted layer":
-    //   T >= C_k + min_tail u_k + sum_{k' != k} (delta[k][k'] - min_tail) w[k][k'],
-    // w[k][k'] >= u_k + x[g(out)][k'] - 1. Where T >= delta[k][k'] holds for every plan anyway
-    // (below the even spread of all loads), u_k is the constant 1 and w = x[g(out)][k'].
+    // the output has T >= C_k + min_tail. One row per host k puts these together:
+    //   T >= C_k + min_tail + sum_{k' != k} (sure - min_tail) x[g(out)][k'] + (delta - sure) w[k][k'],
+    // sure = min(delta, lb_all). Every plan has T >= lb_all (the cheapest loads spread evenly, plus
+    // min_tail), so the part up to lb_all holds even when k holds no weights; the part above needs
+    // w[k][k'] >= u_k + x[g(out)][k'] - 1, with u_k >= x[g][k] for each weighted group g.
     // With x fractional, this charges the hosts their crossings, which the load-balance rows miss.
     if (outputs.size() == 1 && std::isfinite(min_tail)) {
       const std::size_t go = gidx(outputs[0]);
@@ -1327,7 +1323,7 @@ class IlpPartitioner : public Partitioner {
     const double evaluate_latency_s = plan.predicted_latency_s;
     plan.predicted_latency_s = latency_s;
     plan.notes["solver"] = fmt::format("cbc {}", Cbc_getVersion());
-    // Placements ruled out before the solve by placement_bound (latency objective with a start).
+    // Placements ruled out before the solve by placement_bounds_s (latency objective with a start).
     plan.notes["fixed_placements"] = fmt::format("{}", fixed_placements);
     if (single) plan.notes["solver_called"] = "false: one assignment left";
     plan.notes["status"] = sol.optimal ? "optimal" : "feasible";
