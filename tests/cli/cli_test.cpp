@@ -10,35 +10,12 @@
 #include <string>
 
 #include "sim/model/zoo.hpp"
+#include "../common/cli.hpp"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-/// Runs `edgesplit ARGS` from the source directory, capturing stdout, stderr and the exit code.
-Result edgesplit(const std::string& args) {
-  const auto dir = std::filesystem::temp_directory_path() / ("es-cli-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string out = (dir / "stdout").string(), err = (dir / "stderr").string();
-  const std::string cmd = std::string("cd '") + EDGESPLIT_SOURCE_DIR + "' && '" + EDGESPLIT_BINARY + "' " + args +
-                          " >'" + out + "' 2>'" + err + "'";
-  Result r;
-  int status = std::system(cmd.c_str());
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+using edgesplit::test::edgesplit;
+using edgesplit::test::slurp;
 
 TEST(Cli, UnknownCommandIsAUsageError) {
   auto r = edgesplit("simulate x.yaml");

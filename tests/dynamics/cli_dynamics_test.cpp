@@ -13,56 +13,26 @@
 #include <sstream>
 #include <string>
 
+#include "../common/cli.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path scratch() {
-  const fs::path dir = fs::temp_directory_path() / ("es-dyn-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch() { return edgesplit::test::scratch("dyn"); }
 
 struct Cleanup {
   ~Cleanup() {
     std::error_code ec;
-    fs::remove_all(fs::temp_directory_path() / ("es-dyn-" + std::to_string(::getpid())), ec);
+    fs::remove_all(scratch(), ec);
   }
 } cleanup;
 
 /// Runs `edgesplit ARGS` from the source directory.
-Result edgesplit(const std::string& args) {
-  const fs::path dir = scratch();
-  const std::string out = (dir / "stdout").string(), err = (dir / "stderr").string();
-  const std::string cmd = std::string("cd '") + EDGESPLIT_SOURCE_DIR + "' && '" + EDGESPLIT_BINARY + "' " + args +
-                          " >'" + out + "' 2>'" + err + "'";
-  Result r;
-  const int status = std::system(cmd.c_str());
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
+edgesplit::test::CliResult edgesplit(const std::string& args) { return edgesplit::test::edgesplit(args, "dyn"); }
 
-/// The number after `"key": ` (first occurrence), NaN when absent.
-double json_number(const std::string& text, const std::string& key) {
-  const std::string pat = "\"" + key + "\": ";
-  const auto at = text.find(pat);
-  if (at == std::string::npos) return std::nan("");
-  return std::strtod(text.c_str() + at + pat.size(), nullptr);
-}
+using edgesplit::test::json_number;
+using edgesplit::test::slurp;
 
 std::string run_dir(const std::string& name) { return (scratch() / name).string(); }
 

@@ -15,23 +15,15 @@
 
 #include <fmt/format.h>
 
+#include "../common/cli.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / fmt::format("edgesplit-splitdyn-{}-{}", ::getpid(), name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
-}
+fs::path scratch(const std::string& name) { return edgesplit::test::scratch("splitdyn", name); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using edgesplit::test::slurp;
 
 /// Column `col` of a CSV file, as numbers.
 std::vector<double> csv_column(const fs::path& p, const std::string& col) {
@@ -57,13 +49,7 @@ std::vector<double> csv_column(const fs::path& p, const std::string& col) {
   return out;
 }
 
-/// The number after `"key": ` in a JSON text (first occurrence at or after `from`).
-double json_number(const std::string& text, const std::string& key, std::size_t from = 0) {
-  const std::string k = "\"" + key + "\": ";
-  const std::size_t p = text.find(k, from);
-  EXPECT_NE(p, std::string::npos) << key;
-  return p == std::string::npos ? NAN : std::stod(text.substr(p + k.size(), 40));
-}
+using edgesplit::test::json_number;
 
 int run_cli(const fs::path& scenario, const fs::path& out, const std::string& extra = "") {
   const std::string cmd = fmt::format("\"{}\" run \"{}\" --out \"{}\" --quiet {} > \"{}\" 2>&1", EDGESPLIT_BINARY,

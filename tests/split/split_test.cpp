@@ -16,22 +16,15 @@
 
 #include <fmt/format.h>
 
+#include "../common/cli.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-  const fs::path p = fs::temp_directory_path() / fmt::format("edgesplit-split-{}-{}", ::getpid(), name);
-  fs::create_directories(p);
-  return p;
-}
+fs::path scratch(const std::string& name) { return edgesplit::test::scratch("split", name); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using edgesplit::test::slurp;
 
 std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p) {
   std::ifstream in(p);
