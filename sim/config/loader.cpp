@@ -43,6 +43,15 @@ std::optional<model::Graph> load_model_text(const std::string& text, const std::
   return model_from(detail::load_yaml_text(text, name, diag), name, diag);
 }
 
+FileKind detail::file_kind_of(const YAML::Node& map) {
+  auto has = [&](const char* k) { return static_cast<bool>(map[k]); };
+  if (has("base") || (has("scenario") && (has("grid") || has("zip") || has("repeat")))) return FileKind::Sweep;
+  if (has("device_types") || has("hosts")) return FileKind::Platform;
+  if (has("layers")) return FileKind::Model;
+  if ((has("model") && has("platform")) || has("partitioner")) return FileKind::Scenario;
+  return FileKind::Unknown;
+}
+
 FileKind detect_file_kind(const std::string& path, Diagnostics& diag) {
   const auto root = detail::load_yaml_file(path, diag);
   if (!root) return FileKind::Unknown;
@@ -52,11 +61,8 @@ FileKind detect_file_kind(const std::string& path, Diagnostics& diag) {
                   "expected a scenario, platform, model or sweep file (a map), found " + detail::found(*root));
     return FileKind::Unknown;
   }
-  auto has = [&](const char* k) { return static_cast<bool>((*root)[k]); };
-  if (has("base") || (has("scenario") && (has("grid") || has("zip") || has("repeat")))) return FileKind::Sweep;
-  if (has("device_types") || has("hosts")) return FileKind::Platform;
-  if (has("layers")) return FileKind::Model;
-  if ((has("model") && has("platform")) || has("partitioner")) return FileKind::Scenario;
+  const FileKind kind = detail::file_kind_of(*root);
+  if (kind != FileKind::Unknown) return kind;
   detail::error(ctx, *root, "",
                 "expected a scenario (model, platform, partitioner), a platform (device_types, hosts), a model "
                 "(layers) or a sweep (base, grid), found none of these keys");

@@ -458,16 +458,17 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
     error(ctx, root, "", "expected a scenario (a map with model, platform and partitioner), found an empty file");
     return std::nullopt;
   }
-  // A platform or model file given where a scenario is expected: one line saying so, not a
+  // A platform, model or sweep file given where a scenario is expected: one line saying so, not a
   // missing key plus an unknown key per section.
   if (root.IsMap() && !root["model"] && !root["partitioner"]) {
-    const char* kind = (root["hosts"] || root["device_types"] || root["links"]) ? "a platform file (hosts, links)"
-                       : root["layers"]                                         ? "a model file (layers)"
-                                                                                : nullptr;
-    if (kind) {
-      error(ctx, root, "",
-            std::string("expected a scenario (a map with model, platform and partitioner), found ") + kind +
-                "; name it from a scenario instead");
+    const FileKind kind = file_kind_of(root);
+    const char* what = kind == FileKind::Platform ? "a platform file (hosts, links); name it from a scenario instead"
+                       : kind == FileKind::Model  ? "a model file (layers); name it from a scenario instead"
+                       : kind == FileKind::Sweep  ? "a sweep file (scenario with grid, zip or repeat); run it with "
+                                                    "`edgesplit sweep FILE --out DIR`"
+                                                  : nullptr;
+    if (what) {
+      error(ctx, root, "", std::string("expected a scenario (a map with model, platform and partitioner), found ") + what);
       return std::nullopt;
     }
   }

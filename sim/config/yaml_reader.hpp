@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/config/diagnostics.hpp"
+#include "sim/config/loader.hpp"
 #include "sim/config/node.hpp"
 #include "sim/config/platform.hpp"
 #include "sim/model/graph.hpp"
@@ -108,5 +109,10 @@ std::optional<model::Graph> parse_model(const Ctx& ctx, const YAML::Node& root, 
 
 /// Latency of a generated access link when the device type gives none (0.1 ms: a switched LAN hop).
 inline constexpr double kDefaultAccessLatency_s = 1e-4;
+
+/// What a YAML map holds, told from its top-level keys (loader.hpp's FileKind; Unknown when none
+/// of the kinds' keys is there). One rule for `validate`'s guess and for the scenario loader's
+/// "this is a platform/model/sweep file" error.
+FileKind file_kind_of(const YAML::Node& map);
 
 }  // namespace edgesplit::config::detail

@@ -37,6 +37,17 @@ TEST(Cli, PlatformOrModelFileGivenToRunIsNamedAsSuch) {
             "platforms/edge-hub-cloud.yaml:10:1: error: expected a scenario (a map with model, platform and partitioner), "
             "found a platform file (hosts, links); name it from a scenario instead\n");
   EXPECT_FALSE(std::filesystem::exists(out));
+  // A sweep file: one line pointing at `edgesplit sweep`, for run and for partition.
+  for (const std::string cmd : {"run", "partition"}) {
+    r = edgesplit(cmd + " scenarios/paper/ilp-tiers.yaml" + (cmd == "run" ? " --out '" + out.string() + "'" : ""));
+    EXPECT_EQ(r.code, 2) << cmd;
+    EXPECT_EQ(r.err,
+              "scenarios/paper/ilp-tiers.yaml:6:1: error: expected a scenario (a map with model, platform and "
+              "partitioner), found a sweep file (scenario with grid, zip or repeat); run it with `edgesplit sweep FILE "
+              "--out DIR`\n")
+        << cmd;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
 }
 
 // A directory where a file is expected: a located error and exit 2 from every reader (it was an
