@@ -317,6 +317,9 @@ struct Instance {
   std::vector<int> group_of;                      // layer -> group
   std::vector<double> group_weight_bytes;
   std::vector<std::vector<char>> allowed;         // [g][k]: the group's weights fit host k alone
+  /// [g][k]: placement_bounds_s (latency objective only; empty with throughput): no assignment
+  /// with group g on candidate k has a latency below it.
+  std::vector<std::vector<double>> bound_s;
 
   std::vector<int> expand(const std::vector<int>& gk) const {
     std::vector<int> d(p.graph.size());
@@ -343,7 +346,7 @@ struct Instance {
 };
 
 Instance make_instance(const Problem& p, const Settings& s) {
-  Instance in{p, s.weights, s.throughput, s.hosts, {}, {}, {}, {}};
+  Instance in{p, s.weights, s.throughput, s.hosts, {}, {}, {}, {}, {}};
   if (s.block) {
     in.groups = ilp_blocks(p.graph, s.block_layers);
   } else {
@@ -364,6 +367,7 @@ Instance make_instance(const Problem& p, const Settings& s) {
     }
     in.allowed.push_back(std::move(ok));
   }
+  if (!in.throughput) in.bound_s = placement_bounds_s({p, in.w, in.cand, in.group_of, in.groups.size(), in.allowed});
   return in;
 }
 
@@ -379,11 +383,14 @@ Start heuristic_start(const Instance& in, double budget_s) {
   const std::size_t G = in.groups.size();
   const std::size_t K = in.cand.size();
   Start best;
+  std::vector<Start> singles;  // every host alone that holds the whole model, best first
   for (std::size_t k = 0; k < K; ++k) {
     std::vector<int> gk(G, static_cast<int>(k));
     const double v = in.value(gk);
+    if (std::isfinite(v)) singles.push_back({gk, v});
     if (v < best.value_s) best = {gk, v};
   }
+  std::stable_sort(singles.begin(), singles.end(), [](const Start& a, const Start& b) { return a.value_s < b.value_s; });
   if (best.gk.empty()) {
     // No host holds everything: pack groups in id order, staying on the current host while it
     // has room, else moving to the host with most room left.
@@ -414,7 +421,16 @@ Start heuristic_start(const Instance& in, double budget_s) {
     return evals >= max_evals ||
            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > budget_s;
   };
+  // A move that puts some group where its placement bound is no better than the current value
+  // cannot improve it: skipped without an evaluation.
+  auto hopeless = [&](const std::vector<int>& gk, double value_s) {
+    if (in.bound_s.empty()) return false;
+    for (std::size_t g = 0; g < G; ++g)
+      if (in.bound_s[g][static_cast<std::size_t>(gk[g])] >= value_s) return true;
+    return false;
+  };
   auto try_move = [&](Start& cur, std::vector<int>& gk) {
+    if (hopeless(gk, cur.value_s)) return false;
     ++evals;
     const double v = in.value(gk);
     if (v < cur.value_s * (1 - 1e-12)) {
@@ -454,7 +470,17 @@ Start heuristic_start(const Instance& in, double budget_s) {
     }
     return cur;
   };
-  best = descend(best);
+  // Descend from every host alone, best first: the best one may be a local minimum (a fast
+  // host behind a slow link, from which every split pays the link) that another host's is not.
+  if (singles.empty()) {
+    best = descend(best);
+  } else {
+    for (const Start& s : singles) {
+      if (out_of_budget()) break;
+      const Start d = descend(s);
+      if (d.value_s < best.value_s * (1 - 1e-12)) best = d;
+    }
+  }
   // Perturbation rounds with a fixed seed: re-host three random groups and descend again.
   std::mt19937 rng(12345);
   for (std::size_t round = 0; round < G && K > 1 && !out_of_budget(); ++round) {
@@ -574,10 +600,9 @@ Model build_model(const Instance& in, double scale, double horizon) {
   // Placements that cannot beat the horizon (the start's latency): x fixed to 0. Valid because
   // the bound holds for every assignment with that placement, the start included.
   {
-    const auto bounds = placement_bounds_s({p, in.w, in.cand, in.group_of, in.groups.size(), in.allowed});
     for (std::size_t g = 0; g < in.groups.size(); ++g)
       for (std::size_t k = 0; k < K; ++k)
-        if (ok(g, k) && bounds[g][k] / scale > U) {
+        if (ok(g, k) && in.bound_s[g][k] / scale > U) {
           lp.col_ub[static_cast<std::size_t>(m.x[g][k])] = 0.0;
           ++m.fixed;
         }

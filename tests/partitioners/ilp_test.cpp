@@ -194,6 +194,31 @@ TEST(Ilp, ReportsSolverNotesAndFigures) {
   EXPECT_GT(plan.stages[0].predicted_compute_s, 0.0);
 }
 
+// The fastest host alone is a local minimum: it sits behind a 1 B/s link, so every split that
+// uses it pays a 100 s transfer, and moving everything to a or b alone is slower. Ten 1 s loads
+// split over a and b give about 5.3 s. The start must find that split (from the cloud alone,
+// only the perturbation rounds can leave it; the start also descends from every other host
+// alone), and the placement bounds then rule out the cloud for every layer.
+TEST(Ilp, StartDescendsFromEveryHostAlone) {
+  const std::vector<int64_t> out(10, 100), weights(10, 1000);
+  World w(test::make_chain(100, out, weights), {{"cloud", 0, 1}, {"a", 0, 1e6}, {"b", 0, 1e6}},
+          {std::vector<double>(10, 0.001), std::vector<double>(10, 0.01), std::vector<double>(10, 0.01)});
+  const Plan plan = run_ilp(w, {{"load_bandwidth", opt("1000", "load_bandwidth")}});
+  const Problem p = w.problem();
+  WeightOptions wo;
+  wo.load_bandwidth_Bps = 1000;
+  // The best host alone: 10 s of loads, then the last layer's 0.001 s.
+  EXPECT_NEAR(one_request_latency_s(p, std::vector<int>(10, 0), wo), 10.001, 1e-9);
+  const double start = std::stod(plan.notes.at("start_latency_s"));
+  EXPECT_LT(start, 6.0);
+  EXPECT_EQ(plan.notes.at("fixed_placements"), "10");
+  EXPECT_EQ(plan.notes.at("status"), "optimal");
+  const Best best = brute_force(p, each_layer(10), {0, 1, 2}, wo);
+  EXPECT_NEAR(plan.predicted_latency_s, best.latency_s, 1e-9);
+  EXPECT_LE(plan.predicted_latency_s, start);
+  for (const auto& st : plan.stages) EXPECT_NE(st.hosts[0].host, 0);
+}
+
 TEST(Ilp, TwoCbcThreadsReachTheSameOptimum) {
   World w(test::make_chain(10, {10, 10}, {0, 0}), {{"a"}, {"b"}}, {{1, 2}, {2, 1}});
   const Plan plan = run_ilp(w, {{"threads", opt("2", "threads")}});
