@@ -143,6 +143,19 @@ inline config::Node map(std::vector<std::pair<std::string, config::Node>> entrie
   return n;
 }
 
+/// A partitioner option node `partitioner.options.NAME` holding `text`.
+inline config::Node option(const std::string& text, const std::string& name, int line = 1) {
+  return scalar(text, "partitioner.options." + name, line);
+}
+
+/// Host index per layer, read back from a plan's stages (-1: a layer in no stage).
+inline std::vector<int> hosts_of(const Plan& plan, std::size_t layers) {
+  std::vector<int> d(layers, -1);
+  for (const auto& s : plan.stages)
+    for (auto l : s.layers) d.at(l) = s.hosts.at(0).host;
+  return d;
+}
+
 /// A host list option value.
 inline config::Node host_list(const std::vector<std::string>& names, const std::string& key = "partitioner.options.hosts") {
   std::vector<config::Node> items;

@@ -17,20 +17,14 @@ namespace {
 
 using test::HostSpec;
 using test::World;
+using test::hosts_of;
+config::Node opt(const std::string& text, const std::string& name) { return test::option(text, name); }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 Plan run_ilp(World& w, std::map<std::string, config::Node> options) {
   w.options = config::Options(std::move(options));
   return ilp_info().make(w.options)->partition(w.problem());
-}
-
-/// Host index per layer, read back from a plan's stages.
-std::vector<int> hosts_of(const Plan& plan, std::size_t layers) {
-  std::vector<int> d(layers, -1);
-  for (const auto& s : plan.stages)
-    for (auto l : s.layers) d.at(l) = s.hosts.at(0).host;
-  return d;
 }
 
 struct Best {
@@ -63,10 +57,6 @@ std::vector<std::vector<model::LayerId>> each_layer(std::size_t n) {
   std::vector<std::vector<model::LayerId>> out;
   for (model::LayerId l = 0; l < n; ++l) out.push_back({l});
   return out;
-}
-
-config::Node opt(const std::string& text, const std::string& name) {
-  return test::scalar(text, "partitioner.options." + name);
 }
 
 TEST(Ilp, MatchesBruteForceOnRandomSmallInstances) {

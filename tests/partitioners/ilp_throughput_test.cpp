@@ -18,24 +18,15 @@ namespace {
 
 using test::HostSpec;
 using test::World;
+using test::hosts_of;
+config::Node opt(const std::string& text, const std::string& name) { return test::option(text, name); }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-config::Node opt(const std::string& text, const std::string& name) {
-  return test::scalar(text, "partitioner.options." + name);
-}
 
 Plan run_ilp(World& w, std::map<std::string, config::Node> options) {
   options.emplace("objective", opt("throughput", "objective"));
   w.options = config::Options(std::move(options));
   return ilp_info().make(w.options)->partition(w.problem());
-}
-
-std::vector<int> hosts_of(const Plan& plan, std::size_t layers) {
-  std::vector<int> d(layers, -1);
-  for (const auto& s : plan.stages)
-    for (auto l : s.layers) d.at(l) = s.hosts.at(0).host;
-  return d;
 }
 
 /// The test's own reading of a plan: evaluate()'s stage figures, and the same summed per host.

@@ -13,7 +13,7 @@ namespace {
 using test::World;
 
 config::Node opt(const std::string& text, const std::string& name, int line = 9) {
-  return test::scalar(text, "partitioner.options." + name, line);
+  return test::option(text, name, line);
 }
 
 /// A scenario holding only what ilp_weight_options reads: `weights:` and the device types.
