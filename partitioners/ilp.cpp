@@ -1170,7 +1170,7 @@ Solved solve(const Model& m, const Start& start, double time_limit_s, int thread
   Cbc_setAllowableGap(model, 1e-10);
   Cbc_setAllowableFractionGap(model, 1e-9);
   // CBC's parallel tree search (opportunistic mode): on an idle 2-core machine it proves resnet50's
-  // block-granularity pre-loading optimum in 3.1-4.8 s instead of about 6 s (docs/ILP.md). Its
+  // block-granularity pre-loading optimum in 3.3-4.7 s instead of 5.7-7.2 s (docs/ILP.md). Its
   // deterministic mode (threads + 100) was no faster than one thread, so it is not offered.
   if (threads > 1) Cbc_setParameter(model, "threads", std::to_string(threads).c_str());
   std::vector<int> start_cols;
