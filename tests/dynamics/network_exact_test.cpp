@@ -25,15 +25,7 @@ Outputs run_with_bandwidth(traces::Series bw, double bytes) {
   hosts[0].bandwidth_Bps = 1e8;
   hosts[1].bandwidth_Bps = 1e9;  // never the smaller one: l0 alone sets the rate
   config::Scenario sc = make_scenario(std::move(g), make_platform(hosts), 1);
-  config::DynamicsEntry d;
-  d.target_kind = "link";
-  d.target = "l0";
-  d.what = "bandwidth";
-  traces::DynamicsSpec spec;
-  spec.what = "bandwidth";
-  spec.series = std::move(bw);
-  d.parsed = std::make_shared<const traces::DynamicsSpec>(spec);
-  sc.dynamics.push_back(d);
+  add_dynamics(sc, "link", "l0", "bandwidth", std::move(bw));
   const cost::AnalyticCost cost(sc.model, sc.platform, 1);
   RunOptions opt;
   opt.out_dir = out_dir("exact");

@@ -18,15 +18,7 @@ std::vector<std::map<std::string, std::string>> run_loaded(traces::Series avail,
   add_layer(g, "a", {model::kInput}, 1000, 0.2 * 1e9);
   add_layer(g, "b", {0}, 10, 0.1 * 1e9);
   config::Scenario sc = make_scenario(std::move(g), make_platform(std::vector<HostSpec>(2)), requests);
-  config::DynamicsEntry d;
-  d.target_kind = "host";
-  d.target = "h1";
-  d.what = "load";
-  traces::DynamicsSpec spec;
-  spec.what = "load";
-  spec.series = std::move(avail);
-  d.parsed = std::make_shared<const traces::DynamicsSpec>(spec);
-  sc.dynamics.push_back(d);
+  add_dynamics(sc, "host", "h1", "load", std::move(avail));
   const cost::AnalyticCost cost(sc.model, sc.platform, 1);
   RunOptions opt;
   opt.out_dir = out_dir("load");

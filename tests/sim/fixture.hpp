@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "partitioners/partitioner.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/cost/cost_model.hpp"
+#include "sim/traces/dynamics.hpp"
 
 namespace edgesplit::runtime::test {
 
@@ -82,6 +84,21 @@ inline config::Scenario make_scenario(model::Graph g, config::Platform p, int64_
 }
 
 /// Stage k holds layers[k] on host k.
+/// Adds a `dynamics:` entry built by hand: `what` (bandwidth, latency, load) of the host or link
+/// `target` (target_kind "host" or "link") follows `series`.
+inline void add_dynamics(config::Scenario& sc, const std::string& target_kind, const std::string& target,
+                         const std::string& what, traces::Series series) {
+  config::DynamicsEntry d;
+  d.target_kind = target_kind;
+  d.target = target;
+  d.what = what;
+  traces::DynamicsSpec spec;
+  spec.what = what;
+  spec.series = std::move(series);
+  d.parsed = std::make_shared<const traces::DynamicsSpec>(spec);
+  sc.dynamics.push_back(d);
+}
+
 inline partition::Plan make_plan(const std::vector<std::vector<model::LayerId>>& layers) {
   partition::Plan plan;
   plan.partitioner = "manual";
