@@ -165,3 +165,45 @@ TEST(IlpBounds, HostBehindASlowLinkIsRuledOut) {
 
 }  // namespace
 }  // namespace edgesplit::partition
+
+namespace edgesplit::partition {
+namespace {
+
+// Beyond brute force: on 24 random instances of 9-10 layers and 3-4 hosts (links over three
+// decades, so that placements are ruled out), the ilp with its start (placement bounds fixing
+// x, crossing rows) reaches the same optimum as CBC alone from no start (nothing fixed).
+TEST(IlpBounds, FixingsKeepTheOptimumOnLargerInstances) {
+  std::mt19937 rng(90210);
+  std::uniform_int_distribution<int> layers_d(9, 10), hosts_d(3, 4), coin(0, 3);
+  std::uniform_real_distribution<double> log_bw_d(0.5, 3.5), lat_d(0, 0.3), load_d(200, 3000);
+  int fixed_total = 0;
+  for (int iter = 0; iter < 24; ++iter) {
+    const int n = layers_d(rng);
+    const int hosts = hosts_d(rng);
+    auto g = test::random_graph(rng, n, iter % 2 == 0, [](int c) { return c == 0; });
+    std::vector<HostSpec> specs;
+    for (int h = 0; h < hosts; ++h) specs.push_back({fmt::format("h{}", h), 0, std::pow(10.0, log_bw_d(rng)), lat_d(rng)});
+    World w(std::move(g), specs, test::random_times(rng, static_cast<std::size_t>(hosts), static_cast<std::size_t>(n)));
+    const bool preload = coin(rng) != 0;
+    std::map<std::string, config::Node> options{
+        {"preload", test::option(preload ? "true" : "false", "preload")},
+        {"load_bandwidth", test::option(fmt::format("{}", load_d(rng)), "load_bandwidth")},
+        {"granularity", test::option(iter % 3 == 0 ? "block" : "layer", "granularity")},
+        {"block_layers", test::option("2", "block_layers")}};
+    SCOPED_TRACE(fmt::format("instance {}: {} layers, {} hosts, preload {}", iter, n, hosts, preload));
+    w.options = config::Options(options);
+    const Plan warm = ilp_info().make(w.options)->partition(w.problem());
+    options["warm_start"] = test::option("false", "warm_start");
+    w.options = config::Options(options);
+    const Plan cold = ilp_info().make(w.options)->partition(w.problem());
+    ASSERT_EQ(warm.notes.at("status"), "optimal");
+    ASSERT_EQ(cold.notes.at("status"), "optimal");
+    EXPECT_EQ(cold.notes.at("fixed_placements"), "0");
+    EXPECT_NEAR(warm.predicted_latency_s, cold.predicted_latency_s, 1e-6 * cold.predicted_latency_s);
+    fixed_total += std::stoi(warm.notes.at("fixed_placements"));
+  }
+  EXPECT_GE(fixed_total, 50);  // the bounds did rule placements out
+}
+
+}  // namespace
+}  // namespace edgesplit::partition
