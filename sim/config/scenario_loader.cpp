@@ -684,7 +684,15 @@ std::optional<Scenario> parse_scenario(const std::string& path, YAML::Node root,
     if (auto f = traces::parse_on_failure(to_node(ctx, *v, "on_failure"), diag))
       s.on_failure = *f == traces::OnFailure::Retry ? "retry" : "drop";
   if (auto v = top.get("adapt")) read_adapt(ctx, *v, s.adapt);
-  if (auto v = top.get("weights")) read_weights(ctx, *v, platform, s.weights);
+  if (auto v = top.get("weights")) {
+    read_weights(ctx, *v, platform, s.weights);
+    // The runtime loads weights only in runs without dynamics or adapt (docs/REFERENCE.md
+    // "Weights"): refused here, located, so that validate says it too.
+    if (s.weights.enabled && (!s.dynamics.empty() || s.adapt.policy != "none"))
+      error(ctx, *v, "weights",
+            std::string("weights are not loaded in runs with ") + (s.dynamics.empty() ? "adapt" : "dynamics") +
+                " yet; remove weights: or " + (s.dynamics.empty() ? "adapt:" : "dynamics:"));
+  }
   // CIM weight precision: capacity counts weights of `precision` bits; the memory rule compares
   // bytes at the model's dtype, so express the capacity in those bytes (docs/CIM.md).
   for (auto& [name, t] : s.platform.device_types)

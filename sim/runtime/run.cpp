@@ -553,8 +553,7 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   if (split && !dynamic) return run_split(scenario, plan, cost, options, source_host, sink_host, wall_start);
   if (split) {
     check_split_plan(plan);
-    if (scenario.weights.enabled)
-      throw std::runtime_error("split stages together with weights: are not supported by the runtime yet");
+    refuse_weights_with_split_stages(scenario);
   }
   std::unique_ptr<TensorPlan> tp;
   if (!split) {
@@ -591,8 +590,8 @@ RunSummary run(const config::Scenario& scenario, const partition::Plan& plan, co
   platform::configure_engine(scenario.network_model);
   // Dynamics or adapt: profiles on hosts and links, routes between every pair (a re-plan may use
   // any), a controller on a host of its own (controller.hpp).
-  if (dynamic && scenario.weights.enabled)
-    throw std::runtime_error("weights: together with dynamics or adapt is not supported yet");
+  if (dynamic && scenario.weights.enabled)  // the scenario loader refuses it, located
+    throw std::logic_error("weights: together with dynamics or adapt is not supported yet");
   std::unique_ptr<DynamicRun> dyn = dynamic ? std::make_unique<DynamicRun>(scenario) : nullptr;
   std::vector<std::pair<int, int>> pairs = split ? std::vector<std::pair<int, int>>{} : Pipeline::route_pairs(*tp, entity_host);
   const std::vector<std::pair<int, int>> weight_pairs = weights.route_pairs();  // store -> host loads

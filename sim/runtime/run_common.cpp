@@ -99,4 +99,14 @@ RunSummary run_summary(const recorder::Summary& s) {
   return out;
 }
 
+void refuse_weights_with_split_stages(const config::Scenario& scenario) {
+  if (!scenario.weights.enabled) return;
+  config::Diagnostic d;
+  d.loc = scenario.weights.loc;
+  d.key = "weights";
+  d.message = "the plan has split stages (fpm, ofpm), which do not load weights yet; remove weights: or choose a "
+              "partitioner without split stages";
+  throw config::InputError(d);
+}
+
 }  // namespace edgesplit::runtime

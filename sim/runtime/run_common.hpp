@@ -65,4 +65,8 @@ void add_entity_use(recorder::Final& fin, const config::Platform& pf, const plat
 /// The recorder's summary as run() returns it.
 RunSummary run_summary(const recorder::Summary& s);
 
+/// Split stages (fpm, ofpm) do not load weights yet: a plan with split stages under `weights:`
+/// is an input error located at the `weights` key (known only once the partitioner has run).
+void refuse_weights_with_split_stages(const config::Scenario& scenario);
+
 }  // namespace edgesplit::runtime

@@ -642,8 +642,7 @@ RunSummary run_split(const config::Scenario& scenario, const partition::Plan& pl
   const config::Platform& pf = scenario.platform;
   if (!scenario.dynamics.empty() || scenario.adapt.policy != "none")
     throw std::logic_error("run_split: runs with dynamics or adapt go through run()'s controller");
-  if (scenario.weights.enabled)
-    throw std::runtime_error("split stages together with weights: are not supported by the runtime yet");
+  refuse_weights_with_split_stages(scenario);
   check_split_plan(plan);
   platform::check_power(pf);
   if (sg4::Engine::has_instance())

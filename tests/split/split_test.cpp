@@ -168,3 +168,17 @@ TEST(SplitRuntime, OfpmVgg16WifiScenarioRunsEndToEnd) {
 }
 
 TEST(SplitRuntime, QuietPlatformMatchesFpmPrediction) { expect_exact(true, "fpm"); }
+
+// Split stages do not load weights yet: with `weights:`, a plan with split stages is a located
+// input error (exit 2) once the partitioner has run, and nothing is written.
+TEST(SplitRuntime, WeightsWithSplitStagesAreALocatedInputError) {
+  const fs::path out = scratch("weights") / "out";
+  const auto r = edgesplit::test::edgesplit("run scenarios/ofpm/ofpm-vgg16-wifi.yaml --quiet --out '" + out.string() +
+                                            "' --set 'weights={storage_bandwidth: 1GBps}'",
+                                            "split");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err,
+            "<command line>:1:1: error: weights: the plan has split stages (fpm, ofpm), which do not load weights "
+            "yet; remove weights: or choose a partitioner without split stages\n");
+  EXPECT_FALSE(fs::exists(out));
+}
