@@ -192,6 +192,36 @@ class FigBottleneck(FigureCase):
         self.assertIn("missing column(s) window_end_s", self.run_script("fig_bottleneck.py", tmp, expect=2))
 
 
+class FigIlpTiers(FigureCase):
+    def test_latency_and_assignment_per_cell(self):
+        sweep = os.path.join(FIX, "ilp-tiers")
+        data = self.run_script("fig_ilp_tiers.py", sweep)
+        mbps = {"10Mbps": 10.0, "1Gbps": 1000.0}
+        letter = {"edge": "E", "hub": "H", "cloud": "C"}
+        want = defaultdict(list)
+        for r in rows(os.path.join(sweep, "results.csv")):
+            if r["status"] != "ok":
+                continue
+            with open(os.path.join(sweep, "points", r["point"], "plan.json")) as f:
+                label = "".join(letter[s["hosts"][0]] for s in json.load(f)["stages"])
+            # pandas reads true/false as booleans: the panels are named True/False
+            key = f"{r['platform.hosts[0].type']}/{r['weights.preload'].capitalize()}"
+            want[key].append([mbps[r["platform.links[0].bandwidth"]], mbps[r["platform.links[1].bandwidth"]],
+                              float(r["latency_mean_s"]) * 1e3, label])
+        self.assertEqual(set(data["panels"]), set(want) | {"typeB/False"})
+        for k, cells in want.items():
+            self.assertPairsAlmostEqual(data["panels"][k], sorted(cells))
+        self.assertEqual(data["panels"]["typeA/True"][1][3], "CEHC")
+        self.assertEqual(data["panels"]["typeB/False"], [])  # its only point failed: an empty panel
+        self.assertEqual(data["hosts"], {"cloud": "C", "edge": "E", "hub": "H"})
+
+    def test_needs_the_points(self):
+        tmp = tempfile.mkdtemp()
+        with open(os.path.join(FIX, "ilp-tiers", "results.csv")) as f, open(os.path.join(tmp, "results.csv"), "w") as g:
+            g.write(f.read())
+        self.assertIn("no points/", self.run_script("fig_ilp_tiers.py", tmp, expect=2))
+
+
 class BandwidthUnits(unittest.TestCase):
     def test_suffixes(self):
         sys.path.insert(0, os.path.join(ROOT, "analysis"))
