@@ -3,7 +3,6 @@
 // generated trace of 100,000 rows (bench/gen.hpp). Usage: bench_parsers [--quick] [benchmark flags].
 #include <benchmark/benchmark.h>
 
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -108,11 +107,7 @@ void trace(benchmark::State& state, const std::string& format, int rows) {
 
 int main(int argc, char** argv) {
   bool quick = false;
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
-    else args.push_back(argv[i]);
-  }
+  std::vector<char*> args = es::bench::without_quick(argc, argv, quick);
   const double min_time = quick ? 0.05 : 0.3;
   const int rows = 100000;
   const auto reg = [&](const std::string& name, auto fn) {

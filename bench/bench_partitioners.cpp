@@ -4,7 +4,6 @@
 // Usage: bench_partitioners [--quick] [google benchmark flags]; --quick: vgg16 and resnet50 on 4 and 8 devices.
 #include <benchmark/benchmark.h>
 
-#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,11 +23,7 @@ namespace es = edgesplit;
 namespace {
 
 es::config::Node scalar(const std::string& text, const std::string& key) {
-  es::config::Node n;
-  n.kind = es::config::Node::Kind::Scalar;
-  n.scalar = text;
-  n.key = "partitioner.options." + key;
-  return n;
+  return es::config::scalar_node(text, "partitioner.options." + key);
 }
 
 es::config::Node list(const std::vector<std::string>& items, const std::string& key) {
@@ -138,11 +133,7 @@ void solve(benchmark::State& state, const std::string& partitioner, const std::s
 
 int main(int argc, char** argv) {
   bool quick = false;
-  std::vector<char*> args;
-  for (int i = 0; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
-    else args.push_back(argv[i]);
-  }
+  std::vector<char*> args = es::bench::without_quick(argc, argv, quick);
   const std::vector<std::string> models = quick ? std::vector<std::string>{"vgg16", "resnet50"}
                                                 : std::vector<std::string>{"vgg16", "resnet50", "mobilenetv2"};
   const std::vector<int> platforms = quick ? std::vector<int>{4, 8} : std::vector<int>{4, 8, 16};

@@ -2,6 +2,7 @@
 #include "bench/gen.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -98,6 +99,16 @@ std::string trace_text(const std::string& format, int rows) {
     throw std::invalid_argument("bench trace_text: unknown format " + format);
   }
   return out;
+}
+
+std::vector<char*> without_quick(int argc, char** argv, bool& quick) {
+  quick = false;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    else args.push_back(argv[i]);
+  }
+  return args;
 }
 
 }  // namespace edgesplit::bench

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace edgesplit::bench {
 
@@ -19,5 +20,8 @@ std::string host_name(int index);
 /// "cooked", "lumos5g"), "latency-csv", "load-csv" or "state-csv". Values follow a fixed
 /// pseudo-random walk; one row per 0.1 s (mahimahi: one packet per ms).
 std::string trace_text(const std::string& format, int rows);
+
+/// The command line without `--quick` (for benchmark::Initialize); `quick` tells whether it was there.
+std::vector<char*> without_quick(int argc, char** argv, bool& quick);
 
 }  // namespace edgesplit::bench

@@ -61,11 +61,7 @@ es::config::Platform platform(std::size_t n) {
 }
 
 es::config::Node scalar(const std::string& text, const std::string& key) {
-  es::config::Node n;
-  n.kind = es::config::Node::Kind::Scalar;
-  n.scalar = text;
-  n.key = "partitioner.options." + key;
-  return n;
+  return es::config::scalar_node(text, "partitioner.options." + key);
 }
 
 // ILP_BENCH_THREADS=N: the ilp's `threads` option (default 1).

@@ -31,22 +31,14 @@ config::Node stages_from_autodice(const config::Node& at) {
     item.kind = config::Node::Kind::Map;
     item.loc = st.loc;
     item.key = st.key;
-    config::Node host;
-    host.kind = config::Node::Kind::Scalar;
-    host.scalar = st.host;
-    host.loc = st.loc;
-    host.key = st.key;
+    config::Node host = config::scalar_node(st.host, st.key, st.loc);
     config::Node layers;
     layers.kind = config::Node::Kind::Sequence;
     layers.loc = st.loc;
     layers.key = st.key;
     for (std::size_t j = 0; j < st.layers.size(); ++j) {
-      config::Node n;
-      n.kind = config::Node::Kind::Scalar;
-      n.scalar = st.layers[j];
-      n.loc = j < st.layer_locs.size() ? st.layer_locs[j] : st.loc;
-      n.key = fmt::format("{}[{}]", st.key, j);
-      layers.items.push_back(std::move(n));
+      layers.items.push_back(config::scalar_node(st.layers[j], fmt::format("{}[{}]", st.key, j),
+                                                 j < st.layer_locs.size() ? st.layer_locs[j] : st.loc));
     }
     item.entries.emplace_back("host", std::move(host));
     item.entries.emplace_back("layers", std::move(layers));

@@ -6,6 +6,15 @@
 
 namespace edgesplit::config {
 
+Node scalar_node(std::string text, std::string key, SourceLoc loc) {
+  Node n;
+  n.kind = Node::Kind::Scalar;
+  n.scalar = std::move(text);
+  n.key = std::move(key);
+  n.loc = std::move(loc);
+  return n;
+}
+
 Node::Node() = default;
 Node::Node(const Node&) = default;
 Node::Node(Node&&) noexcept = default;

@@ -36,6 +36,10 @@ struct Node {
   const Node* get(const std::string& name) const;
 };
 
+/// A scalar node holding `text`, at dotted path `key` and place `loc` (options built in code:
+/// benchmarks, tests, and partitioners that rebuild a located value).
+Node scalar_node(std::string text, std::string key, SourceLoc loc = {});
+
 /// YAML scalar conversions shared by the loaders and Options (nullopt when the text does not fit).
 /// Booleans: true/false, yes/no, on/off in lower, Capital or UPPER case (as yaml-cpp).
 std::optional<bool> scalar_to_bool(const std::string& text);

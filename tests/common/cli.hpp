@@ -65,4 +65,14 @@ inline CliResult edgesplit(const std::string& args, const std::string& tag = "cl
   return r;
 }
 
+/// Runs `edgesplit run SCENARIO --out OUT --quiet EXTRA` with stdout and stderr in
+/// OUT/../log.txt; returns std::system's status (0 on success).
+inline int run_scenario(const std::filesystem::path& scenario, const std::filesystem::path& out,
+                        const std::string& extra = "") {
+  const std::string cmd = std::string("\"") + EDGESPLIT_BINARY + "\" run \"" + scenario.string() + "\" --out \"" +
+                          out.string() + "\" --quiet " + extra + " > \"" + (out.parent_path() / "log.txt").string() +
+                          "\" 2>&1";
+  return std::system(cmd.c_str());
+}
+
 }  // namespace edgesplit::test

@@ -117,12 +117,7 @@ struct World {
 
 // Option nodes, located at line `line` of "s.yaml" with the given dotted key.
 inline config::Node scalar(const std::string& text, const std::string& key, int line = 1, int column = 1) {
-  config::Node n;
-  n.kind = config::Node::Kind::Scalar;
-  n.scalar = text;
-  n.key = key;
-  n.loc = {"s.yaml", line, column};
-  return n;
+  return config::scalar_node(text, key, {"s.yaml", line, column});
 }
 
 inline config::Node sequence(std::vector<config::Node> items, const std::string& key, int line = 1) {

@@ -154,8 +154,7 @@ TEST(IlpBounds, HostBehindASlowLinkIsRuledOut) {
     EXPECT_LE(bounds[gi][0], all_on_h0);
     EXPECT_GE(bounds[gi][1], 100.0);
   }
-  w.options = config::Options(std::map<std::string, config::Node>{});
-  const Plan plan = ilp_info().make(w.options)->partition(p);
+  const Plan plan = test::run("ilp", w, {});
   EXPECT_EQ(plan.notes.at("fixed_placements"), "3");
   EXPECT_EQ(plan.notes.at("solver_called"), "false: one assignment left");
   EXPECT_EQ(plan.notes.at("status"), "optimal");
@@ -191,11 +190,9 @@ TEST(IlpBounds, FixingsKeepTheOptimumOnLargerInstances) {
         {"granularity", test::option(iter % 3 == 0 ? "block" : "layer", "granularity")},
         {"block_layers", test::option("2", "block_layers")}};
     SCOPED_TRACE(fmt::format("instance {}: {} layers, {} hosts, preload {}", iter, n, hosts, preload));
-    w.options = config::Options(options);
-    const Plan warm = ilp_info().make(w.options)->partition(w.problem());
+    const Plan warm = test::run("ilp", w, options);
     options["warm_start"] = test::option("false", "warm_start");
-    w.options = config::Options(options);
-    const Plan cold = ilp_info().make(w.options)->partition(w.problem());
+    const Plan cold = test::run("ilp", w, options);
     ASSERT_EQ(warm.notes.at("status"), "optimal");
     ASSERT_EQ(cold.notes.at("status"), "optimal");
     EXPECT_EQ(cold.notes.at("fixed_placements"), "0");

@@ -22,10 +22,7 @@ config::Node opt(const std::string& text, const std::string& name) { return test
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-Plan run_ilp(World& w, std::map<std::string, config::Node> options) {
-  w.options = config::Options(std::move(options));
-  return ilp_info().make(w.options)->partition(w.problem());
-}
+Plan run_ilp(World& w, std::map<std::string, config::Node> options) { return test::run("ilp", w, std::move(options)); }
 
 struct Best {
   double latency_s = kInf;

@@ -25,8 +25,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 Plan run_ilp(World& w, std::map<std::string, config::Node> options) {
   options.emplace("objective", opt("throughput", "objective"));
-  w.options = config::Options(std::move(options));
-  return ilp_info().make(w.options)->partition(w.problem());
+  return test::run("ilp", w, std::move(options));
 }
 
 /// The test's own reading of a plan: evaluate()'s stage figures, and the same summed per host.

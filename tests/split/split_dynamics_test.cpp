@@ -51,11 +51,7 @@ std::vector<double> csv_column(const fs::path& p, const std::string& col) {
 
 using edgesplit::test::json_number;
 
-int run_cli(const fs::path& scenario, const fs::path& out, const std::string& extra = "") {
-  const std::string cmd = fmt::format("\"{}\" run \"{}\" --out \"{}\" --quiet {} > \"{}\" 2>&1", EDGESPLIT_BINARY,
-                                      scenario.string(), out.string(), extra, (out.parent_path() / "log.txt").string());
-  return std::system(cmd.c_str());
-}
+using edgesplit::test::run_scenario;
 
 /// Rows of host `host` in the bands of the first split stage of a plan.json "stages" array that
 /// starts at `from` (-1 when the host has no band there).
@@ -130,8 +126,8 @@ TEST(SplitDynamics, FlatTraceGivesTheLatenciesOfThePlainRun) {
   const std::string workload = "  requests: 12\n  arrival: {process: poisson, rate: 4}";
   write_scenario(dir / "plain.yaml", workload, "");
   write_scenario(dir / "flat.yaml", workload, "dynamics:\n  - {link: la, bandwidth: {trace: flat.csv, format: csv}}");
-  ASSERT_EQ(run_cli(dir / "plain.yaml", dir / "plain"), 0) << slurp(dir / "log.txt");
-  ASSERT_EQ(run_cli(dir / "flat.yaml", dir / "flat"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(dir / "plain.yaml", dir / "plain"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(dir / "flat.yaml", dir / "flat"), 0) << slurp(dir / "log.txt");
   ASSERT_NE(slurp(dir / "flat" / "plan.json").find("\"bands\""), std::string::npos) << "no split stage";
   const auto want = csv_column(dir / "plain" / "requests.csv", "latency_s");
   const auto got = csv_column(dir / "flat" / "requests.csv", "latency_s");
@@ -149,8 +145,8 @@ TEST(SplitDynamics, FlatTraceGivesTheLatenciesOfThePlainRun) {
 TEST(SplitDynamics, OfpmAdaptLoadShrinksTheLoadedBandAndBeatsNoAdapt) {
   const fs::path dir = scratch("load");
   const fs::path sc = fs::path(EDGESPLIT_SOURCE_DIR) / "scenarios/ofpm/ofpm-adapt-load.yaml";
-  ASSERT_EQ(run_cli(sc, dir / "adapt"), 0) << slurp(dir / "log.txt");
-  ASSERT_EQ(run_cli(sc, dir / "none", "--set 'adapt={policy: none}'"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(sc, dir / "adapt"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(sc, dir / "none", "--set 'adapt={policy: none}'"), 0) << slurp(dir / "log.txt");
   const std::string plan = slurp(dir / "adapt" / "plan.json");
   int64_t h0 = 0;
   const int64_t initial = first_split_rows(plan, 0, "nuc", &h0);
@@ -183,7 +179,7 @@ TEST(SplitDynamics, BandHostFailureRetryCompletesEveryRequestAndDropCountsAddUp)
                  "dynamics:\n  - {host: c, fail: {at: 1s, duration: 2s, on_failure: retry}}\n"
                  "adapt: {policy: periodic, interval: 100s, migration: free}");
   write_scenario(dir / "drop.yaml", workload, "dynamics:\n  - {host: c, fail: {at: 1s, duration: 2s, on_failure: drop}}");
-  ASSERT_EQ(run_cli(dir / "retry.yaml", dir / "retry"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(dir / "retry.yaml", dir / "retry"), 0) << slurp(dir / "log.txt");
   const std::string plan = slurp(dir / "retry" / "plan.json");
   ASSERT_GT(first_split_rows(plan, 0, "c"), 0) << "host c has no band: the test proves nothing";
   const std::string r = slurp(dir / "retry" / "summary.json");
@@ -196,7 +192,7 @@ TEST(SplitDynamics, BandHostFailureRetryCompletesEveryRequestAndDropCountsAddUp)
   ASSERT_NE(failure, std::string::npos);
   EXPECT_EQ(plan.find("\"applied\": true", failure), plan.find("\"applied\"", failure));
 
-  ASSERT_EQ(run_cli(dir / "drop.yaml", dir / "drop"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(dir / "drop.yaml", dir / "drop"), 0) << slurp(dir / "log.txt");
   const std::string d = slurp(dir / "drop" / "summary.json");
   const double completed = json_number(d, "requests_completed"), failed = json_number(d, "requests_failed");
   EXPECT_GT(failed, 0);

@@ -92,11 +92,7 @@ workload:
                                                   partitioner, source_sink ? "  source: a\n  sink: a" : "");
 }
 
-int run_cli(const fs::path& scenario, const fs::path& out) {
-  const std::string cmd = fmt::format("\"{}\" run \"{}\" --out \"{}\" --quiet > \"{}\" 2>&1", EDGESPLIT_BINARY,
-                                      scenario.string(), out.string(), (out.parent_path() / "log.txt").string());
-  return std::system(cmd.c_str());
-}
+using edgesplit::test::run_scenario;
 
 /// Hosts of each stage of request 0 in stages.csv.
 std::map<int, std::vector<std::string>> hosts_per_stage(const fs::path& out) {
@@ -109,7 +105,7 @@ std::map<int, std::vector<std::string>> hosts_per_stage(const fs::path& out) {
 void expect_exact(bool source_sink, const std::string& partitioner) {
   const fs::path dir = scratch(fmt::format("{}-{}", partitioner, source_sink));
   write_quiet(dir, source_sink, partitioner);
-  ASSERT_EQ(run_cli(dir / "quiet.yaml", dir / "out"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(dir / "quiet.yaml", dir / "out"), 0) << slurp(dir / "log.txt");
   const std::string plan = slurp(dir / "out" / "plan.json");
   ASSERT_NE(plan.find("\"bands\""), std::string::npos) << "the plan has no split stage: the test proves nothing";
   const auto rows = read_csv(dir / "out" / "requests.csv");
@@ -129,7 +125,7 @@ TEST(SplitRuntime, QuietPlatformMatchesOfpmPredictionWithoutSourceOrSink) { expe
 TEST(SplitRuntime, StagesCsvHasOneRowPerBandHostWithItsFlops) {
   const fs::path dir = scratch("rows");
   write_quiet(dir, true, "ofpm");
-  ASSERT_EQ(run_cli(dir / "quiet.yaml", dir / "out"), 0) << slurp(dir / "log.txt");
+  ASSERT_EQ(run_scenario(dir / "quiet.yaml", dir / "out"), 0) << slurp(dir / "log.txt");
   const std::string plan = slurp(dir / "out" / "plan.json");
   // Band flops from plan.json (only bands carry a "flops" key) against the rows of split stages.
   std::vector<double> band_flops = json_numbers(plan, "flops");
@@ -156,7 +152,7 @@ TEST(SplitRuntime, StagesCsvHasOneRowPerBandHostWithItsFlops) {
 
 TEST(SplitRuntime, OfpmVgg16WifiScenarioRunsEndToEnd) {
   const fs::path dir = scratch("wifi");
-  ASSERT_EQ(run_cli(fs::path(EDGESPLIT_SOURCE_DIR) / "scenarios/ofpm/ofpm-vgg16-wifi.yaml", dir / "out"), 0)
+  ASSERT_EQ(run_scenario(fs::path(EDGESPLIT_SOURCE_DIR) / "scenarios/ofpm/ofpm-vgg16-wifi.yaml", dir / "out"), 0)
       << slurp(dir / "log.txt");
   const auto rows = read_csv(dir / "out" / "requests.csv");
   ASSERT_EQ(rows.size(), 20u);
