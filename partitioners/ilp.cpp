@@ -317,7 +317,7 @@ struct Instance {
   std::vector<int> group_of;                      // layer -> group
   std::vector<double> group_weight_bytes;
   std::vector<std::vector<char>> allowed;         // [g][k]: the group's weights fit host k alone
-  /// [g][k]: placement_bounds_s (latency objective only; empty with throughput): no assignment
+  /// [g][k]: placement_bounds_s (latency objective with a start only; else empty): no assignment
   /// with group g on candidate k has a latency below it.
   std::vector<std::vector<double>> bound_s;
 
@@ -367,7 +367,10 @@ Instance make_instance(const Problem& p, const Settings& s) {
     }
     in.allowed.push_back(std::move(ok));
   }
-  if (!in.throughput) in.bound_s = placement_bounds_s({p, in.w, in.cand, in.group_of, in.groups.size(), in.allowed});
+  // The bounds serve the start (moves that cannot improve) and the fixings against its latency:
+  // without a start there is nothing to compare them with.
+  if (!in.throughput && s.warm_start)
+    in.bound_s = placement_bounds_s({p, in.w, in.cand, in.group_of, in.groups.size(), in.allowed});
   return in;
 }
 
@@ -599,7 +602,7 @@ Model build_model(const Instance& in, double scale, double horizon) {
 
   // Placements that cannot beat the horizon (the start's latency): x fixed to 0. Valid because
   // the bound holds for every assignment with that placement, the start included.
-  {
+  if (!in.bound_s.empty()) {
     for (std::size_t g = 0; g < in.groups.size(); ++g)
       for (std::size_t k = 0; k < K; ++k)
         if (ok(g, k) && in.bound_s[g][k] / scale > U) {
